@@ -1,0 +1,135 @@
+// Types shared by the pipeline, the API and the web client (web imports this file as $api/types).
+// Keep it free of runtime imports so the browser bundle can use it.
+
+export type Role = 'admin' | 'analyst' | 'leader' | 'viewer';
+
+export interface SessionUser {
+  username: string;
+  role: Role;
+  /** Current municipality codes a leader may see unsuppressed; empty for other roles. */
+  municipalities: string[];
+}
+
+export type ExtractKind = 'sykehusopphold' | 'kad_opphold' | 'kad_enheter' | 'befolkning';
+
+/** One rejected row (or file-level problem when line is null), as the CLI and the API report it. */
+export interface ImportError {
+  line: number | null;
+  column: string | null;
+  message: string;
+}
+
+export interface FileImportResult {
+  file: string;
+  kind: ExtractKind | null;
+  status: 'imported' | 'unchanged' | 'rejected';
+  rowsRead: number;
+  rowsImported: number;
+  rowsRejected: number;
+  errors: ImportError[];
+  warnings: string[];
+  importId: number | null;
+}
+
+export interface ImportSummary {
+  files: FileImportResult[];
+}
+
+export type MetricId =
+  | 'readmissions'
+  | 'acute-admissions'
+  | 'discharge-ready-days'
+  | 'kad-stays'
+  | 'kad-bed-days'
+  | 'kad-length-of-stay'
+  | 'kad-transfer-share'
+  | 'kad-occupancy';
+
+export const metricIds: readonly MetricId[] = [
+  'readmissions',
+  'acute-admissions',
+  'discharge-ready-days',
+  'kad-stays',
+  'kad-bed-days',
+  'kad-length-of-stay',
+  'kad-transfer-share',
+  'kad-occupancy',
+];
+
+export type MetricUnit = 'percent' | 'per-1000-per-year' | 'nights-per-stay';
+export type PeriodGrain = 'month' | 'quarter' | 'year' | 'total';
+export type ServiceArea = 'all' | 'somatikk' | 'psykisk_helsevern' | 'tsb';
+
+export const diagnosisGroups = [
+  'kols',
+  'hjertesvikt',
+  'lungebetennelse',
+  'hjerneslag',
+  'brudd',
+  'dehydrering',
+  'forstoppelse',
+  'gastroenteritt',
+  'urinveisinfeksjon',
+  'mangelanemi',
+  'gikt',
+  'elleve',
+] as const;
+export type DiagnosisGroup = (typeof diagnosisGroups)[number];
+
+export interface MetricInfo {
+  id: MetricId;
+  title: { nb: string; en: string };
+  unit: MetricUnit;
+  /** The definition in words: the opening comment of the metric's SQL file. */
+  definition: string;
+  /** Which query parameters apply (e.g. group only for readmissions, unit only for kad-occupancy). */
+  parameters: string[];
+}
+
+export interface MetricRow {
+  municipality?: string;
+  unit?: string;
+  period: string;
+  numerator: number | null;
+  denominator: number | null;
+  value: number | null;
+  ciLow: number | null;
+  ciHigh: number | null;
+  suppressed: boolean;
+  /** Age–sex standardised value when standardise=age-sex. */
+  standardised?: number | null;
+  /** discharge-ready-days only. */
+  stays?: number | null;
+  patients?: number | null;
+  costNok?: number | null;
+}
+
+export interface MetricResponse {
+  metric: MetricId;
+  unit: MetricUnit;
+  by: PeriodGrain;
+  from: string;
+  to: string;
+  dataThrough: string | null;
+  rows: MetricRow[];
+}
+
+export interface FunnelPoint {
+  denominator: number;
+  lower95: number;
+  upper95: number;
+  lower998: number;
+  upper998: number;
+}
+
+export interface CompareResponse extends MetricResponse {
+  overall: number | null;
+  funnel: FunnelPoint[];
+  /** municipality codes outside the 99.8 % limits. */
+  outliers: string[];
+  variation: { maxMinRatio: number | null; cv: number | null; scv: number | null };
+}
+
+export interface ApiErrorBody {
+  error: { code: string; message: string };
+}

@@ -1,0 +1,192 @@
+// The one way into the DuckDB file. DuckDB must be opened once per file per process (a second
+// instance on the same file loses data at checkpoint: see shared/spec/engineering-notes.md), so
+// openWarehouse() keeps one instance per resolved path and hands out connections from it.
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const referenceDir = join(here, 'reference');
+export const defaultDatabasePath = process.env.STYRINGSDATA_DB ?? 'data/styringsdata.duckdb';
+
+export interface Warehouse {
+  /** Absolute path of the database file (or ':memory:'). */
+  readonly path: string;
+  readonly instance: DuckDBInstance;
+  /** A new connection on the shared instance. Each concurrent query wants its own. */
+  connect(): Promise<DuckDBConnection>;
+  /** Run `work` on a fresh connection and close it afterwards. */
+  withConnection<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T>;
+  /** Whether lockDown() has been applied (external file access off except the import directory). */
+  readonly lockedDown: boolean;
+  /** Grows by one with every committed import; caches key on it. */
+  readonly dataVersion: number;
+  /** Called by the importer after a commit that changed data. */
+  dataChanged(): void;
+  /** Listen for committed data changes (cache invalidation). Returns an unsubscribe function. */
+  onDataChange(listener: (dataVersion: number) => void): () => void;
+  close(): void;
+}
+
+const open = new Map<string, Promise<Warehouse>>();
+
+export function openWarehouse(path: string = defaultDatabasePath): Promise<Warehouse> {
+  const key = path === ':memory:' ? path : resolve(path);
+  let pending = open.get(key);
+  if (!pending) {
+    pending = create(key).catch((error: unknown) => {
+      open.delete(key);
+      throw error;
+    });
+    open.set(key, pending);
+  }
+  return pending;
+}
+
+async function create(path: string): Promise<Warehouse> {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const instance = await DuckDBInstance.create(path);
+  let lockedDown = false;
+  let dataVersion = 0;
+  const listeners = new Set<(dataVersion: number) => void>();
+  const warehouse: Warehouse = {
+    path,
+    instance,
+    connect: () => instance.connect(),
+    async withConnection(work) {
+      const connection = await instance.connect();
+      try {
+        return await work(connection);
+      } finally {
+        connection.closeSync();
+      }
+    },
+    get lockedDown() {
+      return lockedDown;
+    },
+    get dataVersion() {
+      return dataVersion;
+    },
+    dataChanged() {
+      dataVersion += 1;
+      for (const listener of listeners) listener(dataVersion);
+    },
+    onDataChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    close() {
+      open.delete(path);
+      instance.closeSync();
+    },
+  };
+  await warehouse.withConnection(async (connection) => {
+    await connection.run(readFileSync(join(here, 'schema.sql'), 'utf8'));
+    await seedReferenceData(connection);
+  });
+  Object.defineProperty(warehouse, 'markLockedDown', { value: () => (lockedDown = true) });
+  return warehouse;
+}
+
+/**
+ * Turns off file and network access for every connection of the instance, except reading the
+ * import directory, then locks the configuration. Irreversible for the life of the instance; the
+ * order matters and only works as SQL statements (engineering notes).
+ */
+export async function lockDown(warehouse: Warehouse, importDirectory: string, memoryLimit = '8GB'): Promise<void> {
+  if (warehouse.lockedDown) return;
+  const allowed = resolve(importDirectory).replace(/\/?$/, '/');
+  mkdirSync(allowed, { recursive: true });
+  await warehouse.withConnection(async (connection) => {
+    await connection.run(`SET memory_limit = '${memoryLimit.replace(/'/g, '')}'`);
+    await connection.run(`SET allowed_directories = ['${allowed.replace(/'/g, "''")}']`);
+    await connection.run('SET enable_external_access = false');
+    await connection.run('SET lock_configuration = true');
+  });
+  (warehouse as unknown as { markLockedDown(): void }).markLockedDown();
+}
+
+/** Loads pipeline/reference/*.csv into the reference tables the first time (tables empty). */
+async function seedReferenceData(connection: DuckDBConnection): Promise<void> {
+  const count = async (table: string) =>
+    Number((await connection.runAndReadAll(`SELECT count(*) FROM ${table}`)).getRows()[0]?.[0] ?? 0);
+  const csv = (name: string) => `'${join(referenceDir, name).replace(/'/g, "''")}'`;
+
+  if ((await count('municipality')) === 0) {
+    await connection.run(`INSERT INTO municipality SELECT code, name, county
+      FROM read_csv(${csv('municipalities.csv')}, header = true, auto_detect = false,
+                    columns = {'code': 'VARCHAR', 'name': 'VARCHAR', 'county': 'VARCHAR'})`);
+  }
+  if ((await count('municipality_code_change')) === 0) {
+    const rows = parseCodeChanges(readFileSync(join(referenceDir, 'municipality-code-changes.csv'), 'utf8'));
+    const values = rows
+      .map((r) => `(${[r.oldCode, r.oldName, r.newCode, r.newName].map(quote).join(', ')}, ${r.year})`)
+      .join(',\n');
+    // change_type is derived: several successors = split; several predecessors = merge; else renumber.
+    await connection.run(`INSERT INTO municipality_code_change
+      WITH edge(old_code, old_name, new_code, new_name, year) AS (VALUES ${values})
+      SELECT DISTINCT old_code, old_name, new_code, new_name, year,
+        CASE WHEN count(*) OVER (PARTITION BY old_code, year) > 1 THEN 'split'
+             WHEN count(*) OVER (PARTITION BY new_code, year) > 1 THEN 'merge'
+             ELSE 'renumber' END
+      FROM edge`);
+  }
+  if ((await count('collaboration')) === 0) {
+    await connection.run(`CREATE TEMP TABLE collaboration_seed AS SELECT * FROM read_csv(${csv('collaborations.csv')},
+      header = true, auto_detect = false,
+      columns = {'collaboration_id': 'VARCHAR', 'name': 'VARCHAR', 'municipality_code': 'VARCHAR'})`);
+    await connection.run(`INSERT INTO collaboration SELECT DISTINCT collaboration_id, name FROM collaboration_seed`);
+    await connection.run(`INSERT INTO collaboration_member SELECT DISTINCT collaboration_id, municipality_code FROM collaboration_seed`);
+    await connection.run(`DROP TABLE collaboration_seed`);
+  }
+  if ((await count('discharge_ready_daily_rate')) === 0) {
+    await connection.run(`INSERT INTO discharge_ready_daily_rate SELECT year, rate_nok
+      FROM read_csv(${csv('discharge-ready-daily-rates.csv')}, header = true, auto_detect = false,
+                    columns = {'year': 'INTEGER', 'rate_nok': 'DECIMAL(10,2)'})`);
+  }
+}
+
+export interface CodeChange {
+  oldCode: string;
+  oldName: string;
+  newCode: string;
+  newName: string;
+  year: number;
+}
+
+/**
+ * Parses the code-history table (shared/data/municipality-code-changes.csv format):
+ * `0220,Asker,"2020:3025 Asker -> 2024:3203 Asker"` is a chain of steps; `|` separates the parts
+ * of a split (`"2024:1508 Ålesund | 2024:1580 Haram"`).
+ */
+export function parseCodeChanges(text: string): CodeChange[] {
+  const edges: CodeChange[] = [];
+  for (const line of text.split(/\r?\n/).slice(1)) {
+    const match = /^(\d{4}),([^,]*),"?([^"]*)"?$/.exec(line.trim());
+    if (!match) continue;
+    const [, firstCode, firstName, chain] = match as unknown as [string, string, string, string];
+    let previous = [{ code: firstCode, name: firstName }];
+    for (const step of chain.split('->')) {
+      const next = step.split('|').map((part) => {
+        const m = /^\s*(\d{4}):(\d{4})\s+(.+?)\s*$/.exec(part);
+        if (!m) throw new Error(`municipality-code-changes.csv: cannot read "${part.trim()}" in line "${line}"`);
+        return { year: Number(m[1]), code: m[2]!, name: m[3]! };
+      });
+      for (const from of previous)
+        for (const to of next)
+          if (from.code !== to.code)
+            edges.push({ oldCode: from.code, oldName: from.name, newCode: to.code, newName: to.name, year: to.year });
+      previous = next;
+    }
+  }
+  const seen = new Set<string>();
+  return edges.filter((e) => {
+    const key = `${e.oldCode}>${e.newCode}>${e.year}`;
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
+}
+
+function quote(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
