@@ -86,6 +86,28 @@ export interface MetricInfo {
   parameters: string[];
 }
 
+/** A validated metric request (the API's zod schema produces it; the engine consumes it). */
+export interface MetricQuery {
+  metric: MetricId;
+  /** Current municipality codes and/or collaboration ids; a collaboration id gives one row for the whole collaboration. */
+  municipalities: string[];
+  /** kad-occupancy only: unit ids (empty = every unit). */
+  units?: string[];
+  /** First and last month, inclusive: YYYY-MM. */
+  from: string;
+  to: string;
+  by: PeriodGrain;
+  /** 'all' | '67+' | '80+' | 'a-b'; undefined = the metric's default (67+ for readmissions, all otherwise). */
+  age?: string;
+  sex: 'all' | 'M' | 'K';
+  group?: DiagnosisGroup;
+  /** undefined = the metric's default (somatikk for readmissions, all otherwise). */
+  area?: ServiceArea;
+  standardise: 'none' | 'age-sex';
+  /** Standard population year for age-sex standardisation; default the latest population year. */
+  standardYear?: number;
+}
+
 export interface MetricRow {
   municipality?: string;
   unit?: string;

@@ -10,6 +10,12 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const referenceDir = join(here, 'reference');
 export const defaultDatabasePath = process.env.STYRINGSDATA_DB ?? 'data/styringsdata.duckdb';
 
+/** Where the importer puts (transcoded) copies of files before DuckDB reads them; the only directory
+ *  DuckDB may read after lockDown(). */
+export function importDirectoryFor(warehouse: Pick<Warehouse, 'path'>): string {
+  return warehouse.path === ':memory:' ? resolve('data/imports') : join(dirname(warehouse.path), 'imports');
+}
+
 export interface Warehouse {
   /** Absolute path of the database file (or ':memory:'). */
   readonly path: string;
