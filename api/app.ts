@@ -1,0 +1,153 @@
+// createApp(): the Hono application. Small routers (api/routes/*) are mounted with app.route behind
+// the shared middleware: request id + structured log line, services in the context, authentication,
+// JSON errors in the contract's shape and JSON 404 for unknown /api paths. server.ts adds the
+// dashboard's static files and listens; tests call app.request() directly.
+import { randomUUID } from 'node:crypto';
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import pino, { type Logger } from 'pino';
+import { AuditLog } from './audit.ts';
+import { authenticate } from './auth/middleware.ts';
+import { SessionStore } from './auth/sessions.ts';
+import { LoginThrottle, type ThrottleOptions } from './auth/throttle.ts';
+import { QueryCache } from './cache.ts';
+import type { AppEnv, AppServices } from './env.ts';
+import { ApiError, errorBody } from './http-error.ts';
+import { openApiDocument } from './openapi.ts';
+import { ReferenceStore } from './reference.ts';
+import { authRoutes } from './routes/auth.ts';
+import { healthRoutes } from './routes/health.ts';
+import { importRoutes } from './routes/imports.ts';
+import { compareRoutes, metricRoutes } from './routes/metrics.ts';
+import { referenceRoutes } from './routes/reference.ts';
+import { sqlRoutes } from './routes/sql.ts';
+import { ImportQueue, type ApiRuntime } from './runtime.ts';
+import type { Warehouse } from '../pipeline/db.ts';
+
+export interface AppOptions {
+  warehouse: Warehouse;
+  importDirectory: string;
+  logger?: Logger;
+  /** Session lifetime; default 8 h (tests use a few milliseconds to see expiry). */
+  sessionTtlMs?: number;
+  throttle?: ThrottleOptions;
+  /** Token of the local import hand-off (server.json). */
+  cliToken?: string | null;
+  secureCookies?: boolean;
+  /** Largest accepted upload; default 512 MB. */
+  maxUploadBytes?: number;
+  /** Delay before queued audit entries are written; default 1 s. */
+  auditBatchDelayMs?: number;
+}
+
+export interface StyringsdataApp {
+  app: Hono<AppEnv>;
+  runtime: ApiRuntime;
+  auditLog: AuditLog;
+}
+
+export function buildApp(options: AppOptions): StyringsdataApp {
+  const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
+  const auditLog = new AuditLog(
+    options.warehouse,
+    (error) => logger.error({ err: error }, 'audit log write failed'),
+    options.auditBatchDelayMs,
+  );
+  const services: AppServices = {
+    warehouse: options.warehouse,
+    importDirectory: options.importDirectory,
+    audit: auditLog.record,
+  };
+  const runtime: ApiRuntime = {
+    services,
+    sessions: new SessionStore(options.warehouse, options.sessionTtlMs),
+    throttle: new LoginThrottle(options.throttle),
+    cache: new QueryCache(options.warehouse),
+    reference: new ReferenceStore(options.warehouse),
+    imports: new ImportQueue(),
+    logger,
+    cliToken: options.cliToken ?? null,
+    secureCookies: options.secureCookies ?? false,
+    maxUploadBytes: options.maxUploadBytes ?? 512 * 1024 * 1024,
+  };
+
+  const app = new Hono<AppEnv>();
+  app.use(async (c, next) => {
+    const id = c.req.header('x-request-id')?.slice(0, 64) || randomUUID();
+    const started = performance.now();
+    c.set('services', services);
+    c.header('X-Request-Id', id);
+    await next();
+    const user = c.get('user') as AppEnv['Variables']['user'] | undefined;
+    logger.info(
+      {
+        id,
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+        user: user?.username,
+      },
+      'request',
+    );
+  });
+
+  const open = new Hono<AppEnv>()
+    .route('/health', healthRoutes(runtime))
+    .route('/auth', authRoutes(runtime))
+    .get('/openapi.json', (c) => c.json(openApiDocument));
+  const guarded = new Hono<AppEnv>()
+    .use(authenticate(runtime))
+    .route('/', referenceRoutes(runtime))
+    .route('/metrics', metricRoutes(runtime))
+    .route('/compare', compareRoutes(runtime))
+    .route('/imports', importRoutes(runtime))
+    .route('/sql', sqlRoutes);
+
+  app.route('/api', open);
+  app.use('/api/*', async (c, next) => {
+    // Unknown /api paths answer 404 for everyone, without first asking for a login.
+    if (!knownApiPath(c.req.path)) throw new ApiError(404, 'not_found', `No API route ${c.req.method} ${c.req.path}.`);
+    return next();
+  });
+  app.route('/api', guarded);
+
+  app.notFound((c) => c.json(errorBody('not_found', `No route ${c.req.method} ${c.req.path}.`), 404));
+  app.onError((error, c) => {
+    if (error instanceof ApiError) {
+      for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
+      return c.json(errorBody(error.code, error.message), error.status);
+    }
+    if (error instanceof HTTPException && error.status < 500) {
+      return c.json(errorBody(httpCode(error.status), error.message || 'The request was not understood.'), error.status);
+    }
+    if ((error as { name?: string }).name === 'UnknownIdError') {
+      return c.json(errorBody('unknown_id', error.message), 400);
+    }
+    logger.error({ err: error, path: c.req.path }, 'unhandled error');
+    return c.json(errorBody('internal', 'Something went wrong on the server; the log has the details.'), 500);
+  });
+  return { app, runtime, auditLog };
+}
+
+/** createApp as the design names it: the Hono app alone. */
+export function createApp(options: AppOptions): Hono<AppEnv> {
+  return buildApp(options).app;
+}
+
+const apiPrefixes = [
+  '/api/municipalities',
+  '/api/collaborations',
+  '/api/units',
+  '/api/metrics',
+  '/api/compare/',
+  '/api/imports',
+  '/api/sql',
+];
+function knownApiPath(path: string): boolean {
+  return apiPrefixes.some((prefix) => path === prefix || path.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`));
+}
+
+function httpCode(status: number): string {
+  return ({ 400: 'bad_request', 401: 'unauthenticated', 403: 'forbidden', 404: 'not_found', 413: 'too_large', 429: 'too_many_requests' } as Record<number, string>)[status] ?? 'error';
+}

@@ -1,0 +1,280 @@
+// The OpenAPI 3.0 document served at GET /api/openapi.json (validated by tests/api/openapi.test.ts).
+import { diagnosisGroups, metricIds } from './types.ts';
+
+const json = (schema: object) => ({ 'application/json': { schema } });
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const error = (description: string) => ({ description, content: json(ref('Error')) });
+const errors = {
+  '400': error('A parameter is wrong; the message names it.'),
+  '401': error('Not logged in, or the session expired or was revoked.'),
+  '403': error('The role may not do this.'),
+};
+const query = (name: string, description: string, schema: object = { type: 'string' }) => ({
+  name,
+  in: 'query',
+  required: false,
+  description,
+  schema,
+});
+const metricParameters = [
+  { name: 'metric', in: 'path', required: true, schema: { type: 'string', enum: metricIds } },
+  query('municipality', 'Comma-separated current municipality codes and/or collaboration ids (a collaboration gives one row for all its members). Default: every municipality.'),
+  query('unit', 'kad-occupancy only: comma-separated KAD unit ids (default every unit).'),
+  query('from', 'First month, YYYY-MM (default January two years before `to`).', { type: 'string', pattern: '^\\d{4}-(0[1-9]|1[0-2])$' }),
+  query('to', 'Last month, YYYY-MM (default the last month with data).', { type: 'string', pattern: '^\\d{4}-(0[1-9]|1[0-2])$' }),
+  query('by', 'Period grain (default month; total for compare).', { type: 'string', enum: ['month', 'quarter', 'year', 'total'] }),
+  query('age', 'all, 67+, 80+ or a-b.', { type: 'string', pattern: '^(all|67\\+|80\\+|\\d{1,3}-\\d{1,3})$' }),
+  query('sex', 'all, M or K.', { type: 'string', enum: ['all', 'M', 'K'] }),
+  query('group', 'readmissions only: diagnosis group.', { type: 'string', enum: [...diagnosisGroups] }),
+  query('area', 'Service area.', { type: 'string', enum: ['all', 'somatikk', 'psykisk_helsevern', 'tsb'] }),
+  query('standardise', 'Age–sex standardisation.', { type: 'string', enum: ['none', 'age-sex'] }),
+  query('standardYear', 'Standard population year (default the latest).', { type: 'string', pattern: '^\\d{4}$' }),
+];
+const nullableNumber = { type: 'number', nullable: true };
+const arrow = { 'application/vnd.apache.arrow.stream': { schema: { type: 'string', format: 'binary' } } };
+
+export const openApiDocument = {
+  openapi: '3.0.3',
+  info: {
+    title: 'Styringsdata API',
+    version: '1.0.0',
+    description:
+      'Steering data for Norwegian municipalities. Log in with POST /api/auth/login; send the session cookie or `Authorization: Bearer <token>`. Errors are `{"error":{"code","message"}}`.',
+  },
+  servers: [{ url: '/' }],
+  security: [{ bearer: [] }, { cookie: [] }],
+  paths: {
+    '/api/health': {
+      get: { summary: 'Liveness and how far the data goes', security: [], responses: { '200': { description: 'Up', content: json(ref('Health')) } } },
+    },
+    '/api/auth/login': {
+      post: {
+        summary: 'Log in; sets an HttpOnly, SameSite=Strict session cookie',
+        security: [],
+        requestBody: { required: true, content: json(ref('Credentials')) },
+        responses: {
+          '200': { description: 'Logged in', content: json(ref('Login')) },
+          '400': error('Username or password missing.'),
+          '401': error('Wrong username or password.'),
+          '429': error('Too many failed logins; see Retry-After.'),
+        },
+      },
+    },
+    '/api/auth/logout': {
+      post: { summary: 'End (revoke) the session', responses: { '200': { description: 'Logged out', content: json({ type: 'object' }) }, '401': errors['401'] } },
+    },
+    '/api/auth/me': {
+      get: { summary: 'The logged-in user', responses: { '200': { description: 'User', content: json({ type: 'object', properties: { user: ref('User') } }) }, '401': errors['401'] } },
+    },
+    '/api/municipalities': {
+      get: { summary: 'Current municipalities with population and collaborations', responses: { '200': { description: 'List', content: json({ type: 'array', items: ref('Municipality') }) }, '401': errors['401'] } },
+    },
+    '/api/collaborations': {
+      get: { summary: 'Collaborations and their members', responses: { '200': { description: 'List', content: json({ type: 'array', items: ref('Collaboration') }) }, '401': errors['401'] } },
+    },
+    '/api/units': {
+      get: { summary: 'KAD/ØHD units (for kad-occupancy)', responses: { '200': { description: 'List', content: json({ type: 'array', items: ref('Unit') }) }, '401': errors['401'] } },
+    },
+    '/api/metrics': {
+      get: { summary: 'The metric catalogue', responses: { '200': { description: 'Catalogue', content: json({ type: 'array', items: ref('MetricInfo') }) }, '401': errors['401'] } },
+    },
+    '/api/metrics/{metric}': {
+      get: {
+        summary: 'A metric per municipality (or collaboration, or unit) and period',
+        parameters: metricParameters,
+        responses: { '200': { description: 'Rows; small counts suppressed by role', content: { ...json(ref('MetricResponse')), ...arrow } }, ...errors },
+      },
+    },
+    '/api/compare/{metric}': {
+      get: {
+        summary: 'Municipalities compared: rows, funnel limits, variation',
+        parameters: metricParameters,
+        responses: { '200': { description: 'Comparison', content: { ...json(ref('CompareResponse')), ...arrow } }, ...errors },
+      },
+    },
+    '/api/sql': {
+      post: {
+        summary: 'Run one read-only SQL statement (analyst, admin)',
+        requestBody: { required: true, content: json(ref('SqlRequest')) },
+        responses: {
+          '200': {
+            description: 'JSON rows or the file format',
+            content: {
+              ...json({ type: 'object', properties: { columns: { type: 'array', items: { type: 'object' } }, rows: { type: 'array', items: {} }, truncated: { type: 'boolean' } } }),
+              'text/csv': { schema: { type: 'string' } },
+              ...arrow,
+              'application/vnd.apache.parquet': { schema: { type: 'string', format: 'binary' } },
+            },
+          },
+          ...errors,
+        },
+      },
+    },
+    '/api/imports': {
+      get: { summary: 'The import log, newest first (admin)', responses: { '200': { description: 'Log', content: json({ type: 'array', items: ref('ImportLogEntry') }) }, '401': errors['401'], '403': errors['403'] } },
+      post: {
+        summary: 'Upload extracts (admin); the same summary as `npm run import -- --json`',
+        requestBody: {
+          required: true,
+          content: {
+            'multipart/form-data': {
+              schema: {
+                type: 'object',
+                required: ['file'],
+                properties: {
+                  file: { type: 'array', items: { type: 'string', format: 'binary' } },
+                  acceptRejects: { type: 'string', enum: ['true', 'false'] },
+                },
+              },
+            },
+          },
+        },
+        responses: { '200': { description: 'Summary (a rejected file is reported in the body)', content: json(ref('ImportSummary')) }, ...errors, '413': error('The upload is too large.') },
+      },
+    },
+    '/api/imports/{id}/errors': {
+      get: {
+        summary: 'Rejected rows of one import (admin)',
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }],
+        responses: { '200': { description: 'Rows', content: json({ type: 'array', items: ref('ImportError') }) }, ...errors, '404': error('No such import.') },
+      },
+    },
+    '/api/openapi.json': {
+      get: { summary: 'This document', security: [], responses: { '200': { description: 'OpenAPI 3.0', content: json({ type: 'object' }) } } },
+    },
+  },
+  components: {
+    securitySchemes: {
+      bearer: { type: 'http', scheme: 'bearer' },
+      cookie: { type: 'apiKey', in: 'cookie', name: 'styringsdata_session' },
+    },
+    schemas: {
+      Error: {
+        type: 'object',
+        required: ['error'],
+        properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' } } } },
+      },
+      Health: { type: 'object', properties: { status: { type: 'string', enum: ['ok'] }, dataThrough: { type: 'string', nullable: true } } },
+      Credentials: { type: 'object', required: ['username', 'password'], properties: { username: { type: 'string' }, password: { type: 'string' } } },
+      User: {
+        type: 'object',
+        properties: { username: { type: 'string' }, role: { type: 'string', enum: ['admin', 'analyst', 'leader', 'viewer'] }, municipalities: { type: 'array', items: { type: 'string' } } },
+      },
+      Login: { type: 'object', properties: { token: { type: 'string' }, user: ref('User'), expiresAt: { type: 'string', format: 'date-time' } } },
+      Municipality: {
+        type: 'object',
+        properties: {
+          code: { type: 'string' },
+          name: { type: 'string' },
+          county: { type: 'string', nullable: true },
+          population: { type: 'integer', nullable: true },
+          populationYear: { type: 'integer', nullable: true },
+          collaborations: { type: 'array', items: { type: 'string' } },
+        },
+      },
+      Collaboration: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' }, municipalities: { type: 'array', items: { type: 'string' } } } },
+      Unit: {
+        type: 'object',
+        properties: { unit: { type: 'string' }, name: { type: 'string' }, hostMunicipality: { type: 'string' }, municipalities: { type: 'array', items: { type: 'string' } } },
+      },
+      MetricInfo: {
+        type: 'object',
+        properties: {
+          id: { type: 'string', enum: metricIds },
+          title: { type: 'object', properties: { nb: { type: 'string' }, en: { type: 'string' } } },
+          unit: { type: 'string', enum: ['percent', 'per-1000-per-year', 'nights-per-stay'] },
+          definition: { type: 'string' },
+          parameters: { type: 'array', items: { type: 'string' } },
+        },
+      },
+      MetricRow: {
+        type: 'object',
+        required: ['period', 'numerator', 'denominator', 'value', 'ciLow', 'ciHigh', 'suppressed'],
+        properties: {
+          municipality: { type: 'string' },
+          unit: { type: 'string' },
+          period: { type: 'string', description: '2024-01, 2024-Q1, 2024 or total' },
+          numerator: nullableNumber,
+          denominator: nullableNumber,
+          value: nullableNumber,
+          ciLow: nullableNumber,
+          ciHigh: nullableNumber,
+          suppressed: { type: 'boolean' },
+          standardised: nullableNumber,
+          stays: nullableNumber,
+          patients: nullableNumber,
+          costNok: nullableNumber,
+        },
+      },
+      MetricResponse: {
+        type: 'object',
+        properties: {
+          metric: { type: 'string', enum: metricIds },
+          unit: { type: 'string' },
+          by: { type: 'string', enum: ['month', 'quarter', 'year', 'total'] },
+          from: { type: 'string' },
+          to: { type: 'string' },
+          dataThrough: { type: 'string', nullable: true },
+          rows: { type: 'array', items: ref('MetricRow') },
+        },
+      },
+      CompareResponse: {
+        allOf: [
+          ref('MetricResponse'),
+          {
+            type: 'object',
+            properties: {
+              overall: nullableNumber,
+              funnel: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: { denominator: { type: 'number' }, lower95: { type: 'number' }, upper95: { type: 'number' }, lower998: { type: 'number' }, upper998: { type: 'number' } },
+                },
+              },
+              outliers: { type: 'array', items: { type: 'string' } },
+              variation: { type: 'object', properties: { maxMinRatio: nullableNumber, cv: nullableNumber, scv: nullableNumber } },
+            },
+          },
+        ],
+      },
+      SqlRequest: {
+        type: 'object',
+        required: ['sql'],
+        properties: { sql: { type: 'string' }, format: { type: 'string', enum: ['json', 'csv', 'arrow', 'parquet'] }, limit: { type: 'integer' } },
+      },
+      ImportError: { type: 'object', properties: { line: { type: 'integer', nullable: true }, column: { type: 'string', nullable: true }, message: { type: 'string' } } },
+      FileImportResult: {
+        type: 'object',
+        properties: {
+          file: { type: 'string' },
+          kind: { type: 'string', nullable: true, enum: ['sykehusopphold', 'kad_opphold', 'kad_enheter', 'befolkning', null] },
+          status: { type: 'string', enum: ['imported', 'unchanged', 'rejected'] },
+          rowsRead: { type: 'integer' },
+          rowsImported: { type: 'integer' },
+          rowsRejected: { type: 'integer' },
+          errors: { type: 'array', items: ref('ImportError') },
+          warnings: { type: 'array', items: { type: 'string' } },
+          importId: { type: 'integer', nullable: true },
+        },
+      },
+      ImportSummary: { type: 'object', properties: { files: { type: 'array', items: ref('FileImportResult') } } },
+      ImportLogEntry: {
+        type: 'object',
+        properties: {
+          importId: { type: 'integer' },
+          file: { type: 'string' },
+          kind: { type: 'string', nullable: true },
+          status: { type: 'string' },
+          rowsRead: { type: 'integer' },
+          rowsImported: { type: 'integer' },
+          rowsRejected: { type: 'integer' },
+          importedBy: { type: 'string' },
+          startedAt: { type: 'string' },
+          finishedAt: { type: 'string' },
+          message: { type: 'string', nullable: true },
+        },
+      },
+    },
+  },
+} as const;

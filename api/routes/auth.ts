@@ -1,0 +1,79 @@
+// POST /api/auth/login, POST /api/auth/logout, GET /api/auth/me.
+import { zValidator } from '@hono/zod-validator';
+import { Hono } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { z } from 'zod';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { authenticate, requestToken, sessionCookie } from '../auth/middleware.ts';
+import { timingDummyHash, verifyPassword } from '../auth/passwords.ts';
+import { findUser } from '../auth/users.ts';
+import type { AppEnv } from '../env.ts';
+import { ApiError, badRequest } from '../http-error.ts';
+import type { ApiRuntime } from '../runtime.ts';
+import type { SessionUser } from '../types.ts';
+import { describeIssues } from './metric-params.ts';
+
+const credentials = z.object({
+  username: z.string().min(1, 'is required').max(64, 'is too long'),
+  password: z.string().min(1, 'is required').max(1024, 'is too long'),
+});
+
+export function authRoutes(runtime: ApiRuntime) {
+  const { sessions, throttle, services } = runtime;
+  return new Hono<AppEnv>()
+    .post(
+      '/login',
+      zValidator('json', credentials, (result) => {
+        if (!result.success) throw badRequest(describeIssues(result.error));
+      }),
+      async (c) => {
+        const { username, password } = c.req.valid('json');
+        const key = `${username.toLowerCase()}|${clientAddress(c)}`;
+        const waitSeconds = throttle.blockedForSeconds(key);
+        if (waitSeconds > 0) {
+          await services.audit(null, { action: 'login', target: username, outcome: 'throttled' });
+          throw new ApiError(429, 'too_many_attempts', `Too many failed logins. Try again in ${waitSeconds} s.`, {
+            'Retry-After': String(waitSeconds),
+          });
+        }
+        const delay = throttle.delayMs(key);
+        if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+
+        const user = await findUser(services.warehouse, username);
+        const valid = await verifyPassword(user?.passwordHash ?? (await timingDummyHash()), password);
+        if (!user || !valid || user.disabled) {
+          throttle.recordFailure(key);
+          await services.audit(null, { action: 'login', target: username, outcome: user?.disabled ? 'disabled' : 'failed' });
+          throw new ApiError(401, 'invalid_credentials', 'Wrong username or password.');
+        }
+        throttle.recordSuccess(key);
+        const sessionUser: SessionUser = { username: user.username, role: user.role, municipalities: user.municipalities };
+        const session = await sessions.create(sessionUser);
+        setCookie(c, sessionCookie, session.token, {
+          httpOnly: true,
+          sameSite: 'Strict',
+          path: '/',
+          secure: runtime.secureCookies || new URL(c.req.url).protocol === 'https:',
+          expires: session.expiresAt,
+        });
+        await services.audit(sessionUser, { action: 'login', target: username, outcome: 'ok' });
+        return c.json({ token: session.token, user: sessionUser, expiresAt: session.expiresAt.toISOString() });
+      },
+    )
+    .post('/logout', authenticate(runtime), async (c) => {
+      const token = requestToken(c.req.header('authorization'), getCookie(c, sessionCookie));
+      if (token) await sessions.revoke(token);
+      deleteCookie(c, sessionCookie, { path: '/' });
+      await services.audit(c.get('user'), { action: 'logout' });
+      return c.json({ ok: true });
+    })
+    .get('/me', authenticate(runtime), (c) => c.json({ user: c.get('user') }));
+}
+
+function clientAddress(c: Parameters<typeof getConnInfo>[0]): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'local'; // app.request() in tests has no socket
+  }
+}

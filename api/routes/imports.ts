@@ -1,0 +1,142 @@
+// Imports over HTTP (admin): POST /api/imports uploads one or more extracts (multipart, field `file`,
+// optional acceptRejects=true) and answers the same summary as `npm run import -- --json`, status 200
+// even when a file was rejected (the body says so). The local hand-off from `npm run import` while the
+// server runs (token from server.json) may instead post JSON {paths, acceptRejects, importedBy}: the
+// files are on this machine, so they are not copied through HTTP.
+// GET /api/imports is the import log, newest first; GET /api/imports/:id/errors its rejected rows.
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { z } from 'zod';
+import { requireRole } from '../auth/middleware.ts';
+import type { AppEnv } from '../env.ts';
+import { ApiError, badRequest } from '../http-error.ts';
+import type { ApiRuntime } from '../runtime.ts';
+import type { FileImportResult, ImportSummary, SessionUser } from '../types.ts';
+import { importFile } from '../../pipeline/import.ts';
+import { describeIssues } from './metric-params.ts';
+
+const handOff = z.object({
+  paths: z.array(z.string().min(1)).min(1, 'give at least one file'),
+  acceptRejects: z.boolean().optional(),
+  importedBy: z.string().max(100).optional(),
+});
+
+export function importRoutes(runtime: ApiRuntime) {
+  const { services } = runtime;
+  const mb = Math.round(runtime.maxUploadBytes / 1024 / 1024);
+  return new Hono<AppEnv>()
+    .use(requireRole('admin'))
+    .post(
+      '/',
+      bodyLimit({
+        maxSize: runtime.maxUploadBytes,
+        onError: () => {
+          throw new ApiError(413, 'too_large', `The upload is larger than ${mb} MB. Import such files with npm run import.`);
+        },
+      }),
+      async (c) => {
+        const user = c.get('user');
+        const type = c.req.header('content-type') ?? '';
+        let summary: ImportSummary;
+        if (type.startsWith('application/json')) {
+          if (user.username !== 'cli') throw badRequest('Upload files as multipart/form-data in the field "file".');
+          const parsed = handOff.safeParse(await c.req.json().catch(() => null));
+          if (!parsed.success) throw badRequest(describeIssues(parsed.error));
+          const { paths, acceptRejects, importedBy } = parsed.data;
+          summary = await runImports(runtime, user, importedBy ?? 'cli', acceptRejects ?? false,
+            paths.map((path) => ({ path, displayName: basename(path) })));
+        } else {
+          if (!type.startsWith('multipart/form-data'))
+            throw badRequest('Upload files as multipart/form-data in the field "file".');
+          const body = await c.req.parseBody({ all: true });
+          const files = [body.file ?? []].flat().filter((f): f is File => typeof f !== 'string');
+          if (files.length === 0) throw badRequest('file: attach at least one CSV extract in the field "file".');
+          const acceptRejects = String(body.acceptRejects ?? 'false') === 'true';
+          const folder = join(services.importDirectory, `upload-${randomUUID()}`);
+          await mkdir(folder, { recursive: true });
+          try {
+            const saved = [];
+            for (const [index, file] of files.entries()) {
+              const path = join(folder, `${index}-${safeName(file.name)}`);
+              await writeFile(path, new Uint8Array(await file.arrayBuffer()));
+              saved.push({ path, displayName: basename(file.name) || `upload-${index + 1}.csv` });
+            }
+            summary = await runImports(runtime, user, user.username, acceptRejects, saved);
+          } finally {
+            await rm(folder, { recursive: true, force: true });
+          }
+        }
+        return c.json(summary);
+      },
+    )
+    .get('/', async (c) => {
+      const rows = await services.warehouse.withConnection(async (connection) =>
+        (
+          await connection.runAndReadAll(`
+            SELECT import_id AS "importId", file_name AS "file", kind, encoding, delimiter,
+                   rows_read AS "rowsRead", rows_imported AS "rowsImported", rows_rejected AS "rowsRejected",
+                   status, imported_by AS "importedBy", strftime(started_at, '%Y-%m-%dT%H:%M:%S') AS "startedAt",
+                   strftime(finished_at, '%Y-%m-%dT%H:%M:%S') AS "finishedAt", message
+            FROM import_log ORDER BY import_id DESC LIMIT 500`)
+        ).getRowObjectsJson(),
+      );
+      return c.json(rows);
+    })
+    .get('/:id/errors', async (c) => {
+      const id = Number(c.req.param('id'));
+      if (!Number.isInteger(id) || id < 1) throw badRequest('id: must be an import id (a positive whole number)');
+      const rows = await services.warehouse.withConnection(async (connection) => {
+        const exists = await connection.runAndReadAll('SELECT 1 FROM import_log WHERE import_id = ?', [id]);
+        if (exists.currentRowCount === 0) throw new ApiError(404, 'not_found', `No import with id ${id}.`);
+        return (
+          await connection.runAndReadAll(
+            `SELECT line, column_name AS "column", message, raw_line AS "rawLine"
+             FROM import_rejected_row WHERE import_id = ? ORDER BY line NULLS FIRST LIMIT 10000`,
+            [id],
+          )
+        ).getRowObjectsJson();
+      });
+      return c.json(rows);
+    });
+}
+
+async function runImports(
+  runtime: ApiRuntime,
+  user: SessionUser,
+  importedBy: string,
+  acceptRejects: boolean,
+  files: { path: string; displayName: string }[],
+): Promise<ImportSummary> {
+  const results: FileImportResult[] = await runtime.imports.run(async () => {
+    const done: FileImportResult[] = [];
+    for (const file of files) {
+      const started = performance.now();
+      const result = await importFile(runtime.services.warehouse, file.path, {
+        acceptRejects,
+        importedBy,
+        displayName: file.displayName,
+      });
+      runtime.logger.info(
+        { file: file.displayName, status: result.status, rows: result.rowsImported, ms: Math.round(performance.now() - started) },
+        'import',
+      );
+      done.push(result);
+    }
+    return done;
+  });
+  for (const result of results)
+    await runtime.services.audit(user, {
+      action: 'import',
+      target: result.file,
+      parameters: { acceptRejects, importedBy, kind: result.kind },
+      outcome: `${result.status}: ${result.rowsImported} imported, ${result.rowsRejected} rejected`,
+    });
+  return { files: results };
+}
+
+function safeName(name: string): string {
+  return basename(name).replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100) || 'upload.csv';
+}

@@ -1,0 +1,61 @@
+// The common path of GET /api/metrics/:metric and GET /api/compare/:metric: validate, look in the
+// cache (or ask the engine), suppress for the asking user, audit, answer JSON or Arrow.
+import type { Context } from 'hono';
+import { acceptsArrow, arrowMediaType, metricResponseToArrow } from '../arrow.ts';
+import type { AppEnv } from '../env.ts';
+import { dataThrough } from '../metrics/engine.ts';
+import { suppressRows } from '../metrics/suppression.ts';
+import type { ReferenceData } from '../reference.ts';
+import type { ApiRuntime } from '../runtime.ts';
+import type { MetricQuery, MetricResponse, PeriodGrain, SessionUser } from '../types.ts';
+import { maySeeFor, visibilityClass } from '../visibility.ts';
+import { parseMetricId, toMetricQuery, type MetricQueryParams } from './metric-params.ts';
+
+export async function answerMetric<R extends MetricResponse>(
+  c: Context<AppEnv>,
+  runtime: ApiRuntime,
+  route: 'metric' | 'compare',
+  params: MetricQueryParams,
+  defaultGrain: PeriodGrain,
+  compute: (query: MetricQuery) => Promise<R>,
+): Promise<Response> {
+  const user = c.get('user');
+  const metric = parseMetricId(c.req.param('metric') ?? '');
+  const [reference, through] = await Promise.all([runtime.reference.get(), cachedDataThrough(runtime)]);
+  const query = toMetricQuery(metric, params, reference, through, defaultGrain);
+  const started = performance.now();
+  const { value, cached } = await runtime.cache.get(route, query, () => compute(query));
+  const response = suppressFor(value, user, reference);
+  const arrow = acceptsArrow(c.req.header('accept'));
+  await runtime.services.audit(user, {
+    action: route,
+    target: metric,
+    parameters: query,
+    outcome: `${response.rows.length} rows${cached ? ', cached' : ''}; ${visibilityClass(user)}`,
+  });
+  c.header('X-Cache', cached ? 'hit' : 'miss');
+  c.header('Server-Timing', `query;dur=${(performance.now() - started).toFixed(1)}`);
+  if (arrow) {
+    c.header('Content-Type', arrowMediaType);
+    return c.body(metricResponseToArrow(response) as Uint8Array<ArrayBuffer>);
+  }
+  return c.json(response);
+}
+
+export function cachedDataThrough(runtime: ApiRuntime): Promise<string | null> {
+  return runtime.cache
+    .get<string | null>('dataThrough', null, () => dataThrough(runtime.services.warehouse))
+    .then((result) => result.value);
+}
+
+/** The response with the rows this user may not see suppressed (primary and secondary cells). */
+export function suppressFor<R extends MetricResponse>(response: R, user: SessionUser, reference: ReferenceData): R {
+  const maysee = maySeeFor(user, reference);
+  if (!maysee) return response;
+  const rows = suppressRows(response.rows, {
+    maysee,
+    share: response.unit === 'percent',
+    collaborations: reference.collaborationMembers,
+  });
+  return { ...response, rows };
+}

@@ -1,0 +1,110 @@
+// The server behind `npm start`: the only process that opens the database. It serves the API and the
+// dashboard (web/build, with a fallback to index.html for the single-page app's routes) on one port,
+// writes server.json next to the database so that `npm run import` can hand its files over, and shuts
+// down cleanly: stop accepting, let a running import finish, write the audit queue, close the DB.
+import './threadpool.ts';
+import { randomBytes } from 'node:crypto';
+import { existsSync, writeFileSync, rmSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { serveStatic } from '@hono/node-server/serve-static';
+import pino, { type Logger } from 'pino';
+import { importDirectoryFor, lockDown, openWarehouse } from '../pipeline/db.ts';
+import { buildApp, type AppOptions, type StyringsdataApp } from './app.ts';
+import { installMetricViews } from './metrics/engine.ts';
+
+export interface ServerOptions {
+  dbPath: string;
+  host?: string;
+  port?: number;
+  /** The built dashboard; default web/build. Not served when the folder has no index.html. */
+  webDir?: string;
+  logger?: Logger;
+  /** Passed on to buildApp (session lifetime, throttle, upload limit …). */
+  app?: Partial<AppOptions>;
+  /** Write server.json for the import hand-off (default true). */
+  handOff?: boolean;
+}
+
+export interface RunningServer extends StyringsdataApp {
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface HandOffFile {
+  url: string;
+  token: string;
+  pid: number;
+}
+
+/** Where a running server advertises itself for the import CLI. */
+export function handOffPath(dbPath: string): string {
+  return join(dirname(resolve(dbPath)), 'server.json');
+}
+
+/** The running server's hand-off, or null when none runs for this database. */
+export function readHandOff(dbPath: string): HandOffFile | null {
+  try {
+    const file = JSON.parse(readFileSync(handOffPath(dbPath), 'utf8')) as HandOffFile;
+    process.kill(file.pid, 0); // throws when the process is gone (a stale file after a crash)
+    return file;
+  } catch {
+    return null;
+  }
+}
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
+  const warehouse = await openWarehouse(options.dbPath);
+  await installMetricViews(warehouse);
+  const importDirectory = importDirectoryFor(warehouse);
+  await lockDown(warehouse, importDirectory);
+  const cliToken = randomBytes(32).toString('base64url');
+  const built = buildApp({ warehouse, importDirectory, logger, cliToken, ...options.app });
+  const { app, runtime, auditLog } = built;
+
+  const webDir = resolve(options.webDir ?? 'web/build');
+  if (existsSync(join(webDir, 'index.html'))) {
+    const root = relative(process.cwd(), webDir) || '.';
+    const files = serveStatic({ root });
+    const spaFallback = serveStatic({ root, path: 'index.html' });
+    app.get('*', (c, next) => (c.req.path.startsWith('/api/') ? next() : files(c, next)));
+    app.get('*', (c, next) => (c.req.path.startsWith('/api/') ? next() : spaFallback(c, next)));
+  } else {
+    logger.warn({ webDir }, 'no built dashboard (web/build/index.html); serving the API only — run npm run build');
+  }
+
+  const server = await new Promise<ReturnType<typeof serve>>((resolvePromise, reject) => {
+    const s = serve({ fetch: app.fetch, hostname: options.host ?? '127.0.0.1', port: options.port ?? 3000 }, () =>
+      resolvePromise(s),
+    );
+    s.once('error', reject);
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+
+  const handOffFile = handOffPath(warehouse.path);
+  const writeHandOff = options.handOff !== false && warehouse.path !== ':memory:';
+  if (writeHandOff)
+    writeFileSync(handOffFile, JSON.stringify({ url, token: cliToken, pid: process.pid } satisfies HandOffFile), { mode: 0o600 });
+  logger.info({ url, db: warehouse.path }, 'listening');
+
+  let closing: Promise<void> | null = null;
+  const close = () =>
+    (closing ??= (async () => {
+      logger.info('shutting down: no new connections; waiting for a running import');
+      if (writeHandOff) rmSync(handOffFile, { force: true });
+      const stopped = new Promise<void>((done) => server.close(() => done()));
+      if ('closeIdleConnections' in server) server.closeIdleConnections();
+      await runtime.imports.idle();
+      await Promise.race([stopped, new Promise((done) => setTimeout(done, 5000).unref())]);
+      if ('closeAllConnections' in server) server.closeAllConnections();
+      await auditLog.flush();
+      runtime.cache.dispose();
+      warehouse.close();
+      logger.info('stopped');
+    })());
+  return { ...built, url, close };
+}
