@@ -1,0 +1,212 @@
+// npm run bench (api): the metric endpoints on the national fixture, side by side with the bare DuckDB
+// query underneath each, cold and cached, in one run; then 50 concurrent clients for 30 s on loopback;
+// then dashboard latency while heavy analyst queries and an import run.
+//   npx tsx bench/api.ts [--scale national|demo] [--duration 30] [--clients 50]
+// Targets: cold ≤ 1.5 × bare; cached p50 ≤ 5 ms; load without errors (req/s and p99 reported).
+import '../api/threadpool.ts';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
+import pino from 'pino';
+import { createUser, findUser } from '../api/auth/users.ts';
+import * as engine from '../api/metrics/engine.ts';
+import { startServer, type RunningServer } from '../api/server.ts';
+import { metricIds, type MetricQuery } from '../api/types.ts';
+import { generateFixtures } from '../fixtures/generate.ts';
+import { openWarehouse } from '../pipeline/db.ts';
+import { importFiles } from '../pipeline/import.ts';
+
+const { values } = parseArgs({
+  options: {
+    scale: { type: 'string', default: 'national' },
+    duration: { type: 'string', default: '30' },
+    clients: { type: 'string', default: '50' },
+    repeat: { type: 'string', default: '5' },
+  },
+});
+const scale = values.scale as 'national' | 'demo';
+const repeat = Number(values.repeat);
+const benchDir = resolve('.tmp/bench', scale);
+
+const dbPath = await benchDatabase();
+const server = await startServer({
+  dbPath,
+  port: 0,
+  handOff: false,
+  webDir: join(benchDir, 'no-web'),
+  logger: pino({ level: 'silent' }),
+  app: { auditBatchDelayMs: 1000 },
+});
+const token = await benchToken(server);
+const through = (await engine.dataThrough(server.runtime.services.warehouse))?.slice(0, 7) ?? '2024-12';
+const from = `${Number(through.slice(0, 4)) - 2}-01`;
+
+console.log(`\nStyringsdata API bench — ${scale} fixture, data through ${through}, ${from}..${through} by month, all municipalities\n`);
+const endpoints = metricIds.map((metric) => ({ metric, route: 'metrics' as const }));
+endpoints.push({ metric: 'readmissions', route: 'compare' as never });
+const table: Record<string, unknown>[] = [];
+for (const { metric, route } of endpoints) {
+  const path = `/api/${route}/${metric}?from=${from}&to=${through}&by=${route === 'compare' ? 'total' : 'month'}`;
+  const query: MetricQuery = { metric, municipalities: [], from, to: through, by: route === 'compare' ? 'total' : 'month', sex: 'all', standardise: 'none' };
+  if (metric === 'kad-occupancy') query.units = [];
+  const bare = await median(() => bareQuery(query, route));
+  const cold = await median(async () => {
+    server.runtime.cache.clear();
+    return timed(() => request(path));
+  });
+  const cachedTimes: number[] = [];
+  for (let i = 0; i < 200; i++) cachedTimes.push(await timed(() => request(path)));
+  const cachedP50 = percentile(cachedTimes, 0.5);
+  table.push({
+    endpoint: `${route}/${metric}`,
+    'bare ms': round(bare),
+    'cold ms': round(cold),
+    'cold/bare': round(cold / bare, 2),
+    'cached p50 ms': round(cachedP50, 2),
+    ok: cold <= 1.5 * bare && cachedP50 <= 5 ? 'yes' : 'NO',
+  });
+}
+console.table(table);
+
+console.log(`\nLoad: ${values.clients} concurrent clients for ${values.duration} s on loopback (cached metric endpoints)…`);
+const paths = endpoints.map(({ metric, route }) => `/api/${route}/${metric}?from=${from}&to=${through}&by=${route === 'compare' ? 'total' : 'month'}`);
+const load = await runLoad(paths, Number(values.clients), Number(values.duration) * 1000);
+console.log(
+  `  ${load.requests} requests, ${load.errors} errors, ${round(load.requestsPerSecond)} req/s, p50 ${round(load.p50, 1)} ms, p99 ${round(load.p99, 1)} ms, max ${round(load.max)} ms`,
+);
+if (load.firstErrors.length) console.log('  first errors:', load.firstErrors);
+
+console.log('\nContention: uncached dashboard queries alone, then while 4 heavy analyst queries and an import run…');
+const contention = await measureContention(paths);
+console.table(contention);
+
+mkdirSync('bench/out', { recursive: true });
+writeFileSync('bench/out/api.json', JSON.stringify({ scale, through, endpoints: table, load, contention }, null, 2));
+await server.close();
+process.exit(0);
+
+// ───────────── helpers ─────────────
+
+async function benchDatabase(): Promise<string> {
+  const file = join(benchDir, 'bench.duckdb');
+  if (existsSync(file)) return file;
+  mkdirSync(benchDir, { recursive: true });
+  const extracts = join(benchDir, 'extracts');
+  let files = existsSync(extracts) ? readdirSync(extracts).filter((f) => f.endsWith('.csv')).map((f) => join(extracts, f)) : [];
+  if (files.length === 0) {
+    console.log(`Generating the ${scale} fixture into ${extracts} …`);
+    files = (await generateFixtures({ scale, outDir: extracts })).files.map((f) => f.path);
+  }
+  console.log(`Importing ${files.length} extracts …`);
+  const building = join(benchDir, 'building.duckdb');
+  rmSync(building, { force: true });
+  const warehouse = await openWarehouse(building);
+  const started = performance.now();
+  const summary = await importFiles(warehouse, files, { importedBy: 'bench' });
+  console.log(`  imported in ${round((performance.now() - started) / 1000, 1)} s: ${summary.files.map((f) => `${f.file} ${f.status} ${f.rowsImported}`).join(', ')}`);
+  await engine.installMetricViews(warehouse);
+  warehouse.close();
+  renameSync(building, file);
+  return file;
+}
+
+async function benchToken(running: RunningServer): Promise<string> {
+  const warehouse = running.runtime.services.warehouse;
+  if (!(await findUser(warehouse, 'bench'))) await createUser(warehouse, { username: 'bench', password: 'bench-password', role: 'analyst' });
+  const response = await fetch(`${running.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'bench', password: 'bench-password' }),
+  });
+  return ((await response.json()) as { token: string }).token;
+}
+
+/** The engine's own work without HTTP, cache, validation or suppression. */
+async function bareQuery(query: MetricQuery, route: 'metrics' | 'compare'): Promise<number> {
+  const warehouse = server.runtime.services.warehouse;
+  return timed(() => (route === 'compare' ? engine.compareMetric(warehouse, query) : engine.queryMetric(warehouse, query)));
+}
+
+async function request(path: string): Promise<void> {
+  const response = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+  const body = await response.arrayBuffer();
+  if (response.status !== 200) throw new Error(`${path}: ${response.status} ${Buffer.from(body).toString()}`);
+}
+
+function runLoad(loadPaths: string[], clients: number, durationMs: number) {
+  return new Promise<{ requests: number; errors: number; firstErrors: string[]; requestsPerSecond: number; p50: number; p99: number; max: number }>(
+    (done, fail) => {
+      const worker = new Worker(new URL('./load-worker.ts', import.meta.url), {
+        workerData: { url: server.url, token, paths: loadPaths, clients, durationMs },
+      });
+      worker.once('message', done);
+      worker.once('error', fail);
+    },
+  );
+}
+
+async function measureContention(loadPaths: string[]): Promise<Record<string, unknown>[]> {
+  const sample = async () => {
+    const times: number[] = [];
+    for (const path of loadPaths.slice(0, 4)) {
+      server.runtime.cache.clear();
+      times.push(await timed(() => request(path)));
+    }
+    return times;
+  };
+  const alone = await sample();
+  const heavySql = `SELECT count(*) AS pairs, sum(a.age + b.age) AS s FROM hospital_stay a JOIN hospital_stay b ON a.patient_id = b.patient_id`;
+  let heavyDone = 0;
+  const heavy = Array.from({ length: 4 }, () =>
+    fetch(`${server.url}/api/sql`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ sql: heavySql }),
+    }).then(async (r) => {
+      await r.arrayBuffer();
+      heavyDone += 1;
+    }),
+  );
+  const importRun = server.runtime.imports.run(async () => {
+    // A stand-in write of import size: rebuild a large table inside one transaction, as the importer does.
+    await server.runtime.services.warehouse.withConnection(async (c) => {
+      await c.run('BEGIN');
+      await c.run('CREATE OR REPLACE TEMP TABLE bench_copy AS SELECT * FROM hospital_stay');
+      await c.run('ROLLBACK');
+    });
+  });
+  await new Promise((r) => setTimeout(r, 200));
+  const during = await sample();
+  const duringHeavy = heavyDone < 4;
+  await Promise.all([...heavy, importRun]);
+  return [
+    { situation: 'alone', 'p50 ms': round(percentile(alone, 0.5)), 'max ms': round(Math.max(...alone)) },
+    {
+      situation: `during 4 heavy SQL + import${duringHeavy ? '' : ' (they finished early)'}`,
+      'p50 ms': round(percentile(during, 0.5)),
+      'max ms': round(Math.max(...during)),
+    },
+  ];
+}
+
+async function timed(work: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await work();
+  return performance.now() - started;
+}
+
+async function median(measure: () => Promise<number>): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < repeat; i++) times.push(await measure());
+  return percentile(times, 0.5);
+}
+
+function percentile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+}
+
+function round(value: number, digits = 0): number {
+  return Math.round(value * 10 ** digits) / 10 ** digits;
+}

@@ -1,0 +1,94 @@
+// Uploads over HTTP (admin): the same report as the CLI, a rejected file answered with 200 and the
+// reasons, the import log, the size limit, and the cache dropped when an upload commits.
+// Data: tests/api/seed.ts (4204 has 20 KAD stays in 2024).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ImportSummary, MetricResponse } from '../../api/types.ts';
+import { apiHarness, errorOf, type ApiHarness } from './harness.ts';
+import { seedSql } from './seed.ts';
+
+let api: ApiHarness;
+let admin: string;
+beforeAll(async () => {
+  api = await apiHarness({ seed: seedSql, app: { maxUploadBytes: 64 * 1024 } });
+  admin = await api.userToken('admin1', 'admin');
+});
+afterAll(() => api.close());
+
+const header = 'opphold_id;pasient_id;enhet;kommunenr;alder;kjonn;innskrevet;utskrevet;hovedtilstand;utskrevet_til';
+// Two new stays for 4204 in May 2024.
+const goodFile = `${header}\nup-1;pu-1;KAD-KRS;4204;81;K;2024-05-01 10:00;2024-05-03 10:00;R69;hjem\nup-2;pu-2;KAD-KRS;4204;90;M;2024-05-02 08:00;2024-05-04 09:00;R69;sykehus\n`;
+// Line 3 is discharged before it was admitted.
+const badFile = `${header}\nuq-1;pq-1;KAD-KRS;4204;81;K;2024-06-01 10:00;2024-06-03 10:00;R69;hjem\nuq-2;pq-2;KAD-KRS;4204;81;K;2024-06-05 10:00;2024-06-01 10:00;R69;hjem\n`;
+
+function upload(files: Record<string, string>, token = admin, extra: Record<string, string> = {}) {
+  const form = new FormData();
+  for (const [name, text] of Object.entries(files)) form.append('file', new File([text], name, { type: 'text/csv' }));
+  for (const [key, value] of Object.entries(extra)) form.append(key, value);
+  return api.app.request('/api/imports', { method: 'POST', body: form, headers: { authorization: `Bearer ${token}` } });
+}
+
+const stays4204 = async () => {
+  const response = await api.get('/api/metrics/kad-stays?municipality=4204&from=2024-01&to=2024-12&by=total', admin);
+  return { cache: response.headers.get('x-cache'), numerator: ((await response.json()) as MetricResponse).rows[0]?.numerator };
+};
+
+describe('POST /api/imports', () => {
+  it('imports a good file, reports it like the CLI and drops the cached answers', async () => {
+    expect(await stays4204()).toEqual({ cache: 'miss', numerator: 20 });
+    expect((await stays4204()).cache).toBe('hit');
+    const response = await upload({ 'kad-mai.csv': goodFile });
+    expect(response.status).toBe(200);
+    const summary = (await response.json()) as ImportSummary;
+    expect(summary.files).toHaveLength(1);
+    expect(summary.files[0]).toMatchObject({ file: 'kad-mai.csv', kind: 'kad_opphold', status: 'imported', rowsRead: 2, rowsImported: 2, rowsRejected: 0 });
+    expect(await stays4204()).toEqual({ cache: 'miss', numerator: 22 });
+  });
+
+  it('answers 200 for a file with a bad row, says it was rejected, with line, column and reason, and imports nothing', async () => {
+    const response = await upload({ 'kad-juni.csv': badFile });
+    expect(response.status).toBe(200);
+    const file = ((await response.json()) as ImportSummary).files[0]!;
+    expect(file).toMatchObject({ file: 'kad-juni.csv', status: 'rejected', rowsImported: 0 });
+    expect(file.errors[0]).toMatchObject({ line: 3 });
+    expect(file.errors[0]?.message.length).toBeGreaterThan(10);
+    expect((await stays4204()).numerator).toBe(22);
+  });
+
+  it('with acceptRejects=true imports the good rows and keeps the rejected one for review', async () => {
+    const response = await upload({ 'kad-juni-igjen.csv': badFile.replace(/uq-/g, 'ur-') }, admin, { acceptRejects: 'true' });
+    const file = ((await response.json()) as ImportSummary).files[0]!;
+    expect(file).toMatchObject({ status: 'imported', rowsImported: 1, rowsRejected: 1 });
+    const errors = (await (await api.get(`/api/imports/${file.importId}/errors`, admin)).json()) as { line: number }[];
+    expect(errors.map((e) => e.line)).toEqual([3]);
+  });
+
+  it('rejects a file that is no known extract, naming what is missing', async () => {
+    const response = await upload({ 'notes.csv': 'a;b\n1;2\n' });
+    const file = ((await response.json()) as ImportSummary).files[0]!;
+    expect(file).toMatchObject({ status: 'rejected', kind: null });
+  });
+
+  it('lists the import log newest first', async () => {
+    const log = (await (await api.get('/api/imports', admin)).json()) as { file: string; status: string; importedBy: string }[];
+    expect(log[0]?.file).toBe('notes.csv');
+    expect(log.map((entry) => entry.file)).toEqual(expect.arrayContaining(['kad-mai.csv', 'kad-juni.csv']));
+    expect(log.find((entry) => entry.file === 'kad-mai.csv')).toMatchObject({ status: 'imported', importedBy: 'admin1' });
+  });
+
+  it('answers 400 without a file, 413 above the size limit, 403 for an analyst, 404 for an unknown import', async () => {
+    expect((await errorOf(await upload({})))).toMatchObject({ status: 400 });
+    expect((await errorOf(await upload({ 'big.csv': `${header}\n${'x'.repeat(70 * 1024)}` })))).toMatchObject({ status: 413, code: 'too_large' });
+    const analyst = await api.userToken('analyst2', 'analyst');
+    expect((await errorOf(await upload({ 'kad.csv': goodFile }, analyst))).status).toBe(403);
+    expect((await errorOf(await api.get('/api/imports/999/errors', admin))).status).toBe(404);
+  });
+
+  it('audits each uploaded file', async () => {
+    await api.auditLog.flush();
+    const rows = await api.warehouse.withConnection(async (c) =>
+      (await c.runAndReadAll(`SELECT target, outcome FROM audit_log WHERE action = 'import' ORDER BY id`)).getRowObjectsJS(),
+    );
+    expect(rows.map((r) => r.target)).toEqual(expect.arrayContaining(['kad-mai.csv', 'kad-juni.csv']));
+    expect(String(rows.find((r) => r.target === 'kad-juni.csv')?.outcome)).toContain('rejected');
+  });
+});

@@ -1,0 +1,141 @@
+// Metric answers over HTTP: suppression per role (including the secondary cell where a collaboration
+// total is shown with its parts), the cache and its invalidation, Arrow, the audit trail.
+// Data: tests/api/seed.ts (KAD stays 2024: 4204 20, 4223 3, 4218 7; collaboration 30).
+import { tableFromIPC } from 'apache-arrow';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MetricResponse, MetricRow } from '../../api/types.ts';
+import { apiHarness, type ApiHarness } from './harness.ts';
+import { seedSql } from './seed.ts';
+
+let api: ApiHarness;
+const tokens: Record<string, string> = {};
+beforeAll(async () => {
+  api = await apiHarness({ seed: seedSql });
+  tokens.analyst = await api.userToken('analyst1', 'analyst');
+  tokens.viewer = await api.userToken('viewer1', 'viewer');
+  tokens.ownLeader = await api.userToken('leader-krs', 'leader', ['4204', '4223']);
+  tokens.otherLeader = await api.userToken('leader-ive', 'leader', ['4218']);
+});
+afterAll(() => api.close());
+
+const path = '/api/metrics/kad-stays?municipality=4204,4223,4218,knutepunkt-sorlandet&from=2024-01&to=2024-12&by=total';
+async function rows(token: string, url = path): Promise<Record<string, MetricRow>> {
+  const response = await api.get(url, token);
+  expect(response.status).toBe(200);
+  const body = (await response.json()) as MetricResponse;
+  return Object.fromEntries(body.rows.map((row) => [row.municipality!, row]));
+}
+const hidden = (row: MetricRow | undefined) =>
+  row?.suppressed === true && row.numerator === null && row.value === null && row.ciLow === null && row.ciHigh === null;
+
+describe('suppression by role', () => {
+  it('analyst: every count as it is (20, 3, 7; collaboration 30)', async () => {
+    const r = await rows(tokens.analyst!);
+    expect([r['4204']?.numerator, r['4223']?.numerator, r['4218']?.numerator, r['knutepunkt-sorlandet']?.numerator]).toEqual([20, 3, 7, 30]);
+    expect(Object.values(r).every((row) => !row.suppressed)).toBe(true);
+  });
+
+  it('viewer: 3 (< 5) is suppressed, and a second cell too, so that 30 − 20 − 7 cannot give it back', async () => {
+    const r = await rows(tokens.viewer!);
+    expect(hidden(r['4223'])).toBe(true);
+    const parts = ['4204', '4218', 'knutepunkt-sorlandet'].filter((code) => hidden(r[code]));
+    expect(parts.length).toBeGreaterThanOrEqual(1);
+    // The denominator (population) is not a small number about patients; it stays.
+    expect(r['4223']?.denominator).not.toBeNull();
+  });
+
+  it('viewer asking for 4223 alone: suppressed, no total to subtract from', async () => {
+    const r = await rows(tokens.viewer!, path.replace('4204,4223,4218,knutepunkt-sorlandet', '4223'));
+    expect(hidden(r['4223'])).toBe(true);
+  });
+
+  it('leader of 4204 and 4223: own municipalities unsuppressed, so nothing is hidden', async () => {
+    const r = await rows(tokens.ownLeader!);
+    expect(r['4223']?.numerator).toBe(3);
+    expect(r['4204']?.numerator).toBe(20);
+    expect(Object.values(r).some((row) => row.suppressed)).toBe(false);
+  });
+
+  it('leader of 4218: 4223 is someone else’s small number — suppressed with its secondary cell', async () => {
+    const r = await rows(tokens.otherLeader!);
+    expect(hidden(r['4223'])).toBe(true);
+    expect(['4204', '4218', 'knutepunkt-sorlandet'].filter((code) => hidden(r[code])).length).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('cache', () => {
+  it('answers a repeated query from the cache, and drops it when an import commits', async () => {
+    const url = '/api/metrics/kad-stays?municipality=4204&from=2024-01&to=2024-12&by=total';
+    const first = await api.get(url, tokens.analyst);
+    expect(first.headers.get('x-cache')).toBe('miss');
+    const second = await api.get(url, tokens.analyst);
+    expect(second.headers.get('x-cache')).toBe('hit');
+    expect(((await second.json()) as MetricResponse).rows[0]?.numerator).toBe(20);
+
+    // One more stay for 4204, committed the way the importer does it: write, then dataChanged().
+    await api.warehouse.withConnection((c) =>
+      c.run(`INSERT INTO kad_stay SELECT * REPLACE ('extra' AS stay_id) FROM kad_stay WHERE stay_id = '4204-0'`),
+    );
+    api.warehouse.dataChanged();
+    const after = await api.get(url, tokens.analyst);
+    expect(after.headers.get('x-cache')).toBe('miss');
+    expect(((await after.json()) as MetricResponse).rows[0]?.numerator).toBe(21);
+  });
+
+  it('one cache entry serves every role; suppression is applied per user after it', async () => {
+    const url = '/api/metrics/kad-stays?municipality=4223&from=2024-02&to=2024-12&by=total';
+    expect((await api.get(url, tokens.analyst)).headers.get('x-cache')).toBe('miss');
+    const viewer = await api.get(url, tokens.viewer);
+    expect(viewer.headers.get('x-cache')).toBe('hit');
+    expect(((await viewer.json()) as MetricResponse).rows[0]?.suppressed).toBe(true);
+  });
+});
+
+describe('formats and audit', () => {
+  it('answers Arrow IPC for Accept: application/vnd.apache.arrow.stream, suppressed like JSON', async () => {
+    const response = await api.get(path, tokens.viewer, { accept: 'application/vnd.apache.arrow.stream' });
+    expect(response.headers.get('content-type')).toBe('application/vnd.apache.arrow.stream');
+    const table = tableFromIPC(new Uint8Array(await response.arrayBuffer()));
+    const byCode = Object.fromEntries(table.toArray().map((row) => [row.municipality, row.toJSON()]));
+    expect(byCode['4223']).toMatchObject({ numerator: null, suppressed: true });
+    expect(JSON.parse(table.schema.metadata.get('styringsdata')!)).toMatchObject({ metric: 'kad-stays', by: 'total' });
+  });
+
+  it('compare answers rows with funnel and variation, JSON and Arrow', async () => {
+    const url = '/api/compare/kad-stays?municipality=4204,4223,4218&from=2024-01&to=2024-12';
+    const body = (await (await api.get(url, tokens.analyst)).json()) as Record<string, unknown>;
+    expect(body).toHaveProperty('funnel');
+    expect(body).toHaveProperty('variation');
+    const arrow = await api.get(url, tokens.analyst, { accept: 'application/vnd.apache.arrow.stream' });
+    expect(tableFromIPC(new Uint8Array(await arrow.arrayBuffer())).numRows).toBe(3);
+  });
+
+  it('writes every data request to the audit log with who, what and the parameters', async () => {
+    await api.get('/api/metrics/kad-stays?municipality=4218&from=2024-01&to=2024-06', tokens.otherLeader);
+    await api.auditLog.flush();
+    const entries = await api.warehouse.withConnection(async (c) =>
+      (
+        await c.runAndReadAll(
+          `SELECT username, action, target, parameters FROM audit_log WHERE username = 'leader-ive' AND action = 'metric' ORDER BY id`,
+        )
+      ).getRowObjectsJS(),
+    );
+    const last = entries.at(-1)!;
+    expect(last).toMatchObject({ username: 'leader-ive', action: 'metric', target: 'kad-stays' });
+    expect(JSON.parse(String(last.parameters))).toMatchObject({ municipalities: ['4218'], from: '2024-01', to: '2024-06' });
+  });
+
+  it('lists municipalities with population and collaborations, and collaborations with members', async () => {
+    const municipalities = (await (await api.get('/api/municipalities', tokens.viewer)).json()) as { code: string; population: number; collaborations: string[] }[];
+    expect(municipalities.find((m) => m.code === '4223')).toMatchObject({ population: 1000, collaborations: ['knutepunkt-sorlandet'] });
+    const collaborations = (await (await api.get('/api/collaborations', tokens.viewer)).json()) as { id: string; municipalities: string[] }[];
+    expect(collaborations.find((c) => c.id === 'knutepunkt-sorlandet')?.municipalities).toEqual(['4204', '4215', '4216', '4218', '4223']);
+  });
+
+  it('GET /api/metrics lists the eight metrics', async () => {
+    const catalogue = (await (await api.get('/api/metrics', tokens.viewer)).json()) as { id: string }[];
+    expect(catalogue.map((m) => m.id).sort()).toEqual(
+      ['acute-admissions', 'discharge-ready-days', 'kad-bed-days', 'kad-length-of-stay', 'kad-occupancy', 'kad-stays', 'kad-transfer-share', 'readmissions'].sort(),
+    );
+  });
+});
