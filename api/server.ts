@@ -1,17 +1,18 @@
 // The server behind `npm start`: the only process that opens the database. It serves the API and the
 // dashboard (web/build, with a fallback to index.html for the single-page app's routes) on one port,
 // writes server.json next to the database so that `npm run import` can hand its files over, and shuts
-// down cleanly: stop accepting, let a running import finish, write the audit queue, close the DB.
+// down cleanly (hand-off protocol: api/handoff.ts): stop accepting, let a running import finish, write the audit queue, close the DB.
 import './threadpool.ts';
 import { randomBytes } from 'node:crypto';
-import { existsSync, writeFileSync, rmSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import pino, { type Logger } from 'pino';
 import { importDirectoryFor, lockDown, openWarehouse } from '../pipeline/db.ts';
 import { buildApp, type AppOptions, type StyringsdataApp } from './app.ts';
+import { handOffPath, type HandOffFile } from './handoff.ts';
 import { installMetricViews } from './metrics/engine.ts';
 
 export interface ServerOptions {
@@ -30,28 +31,6 @@ export interface ServerOptions {
 export interface RunningServer extends StyringsdataApp {
   url: string;
   close(): Promise<void>;
-}
-
-export interface HandOffFile {
-  url: string;
-  token: string;
-  pid: number;
-}
-
-/** Where a running server advertises itself for the import CLI. */
-export function handOffPath(dbPath: string): string {
-  return join(dirname(resolve(dbPath)), 'server.json');
-}
-
-/** The running server's hand-off, or null when none runs for this database. */
-export function readHandOff(dbPath: string): HandOffFile | null {
-  try {
-    const file = JSON.parse(readFileSync(handOffPath(dbPath), 'utf8')) as HandOffFile;
-    process.kill(file.pid, 0); // throws when the process is gone (a stale file after a crash)
-    return file;
-  } catch {
-    return null;
-  }
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {

@@ -12,7 +12,7 @@ import pino from 'pino';
 import { createUser, findUser } from '../api/auth/users.ts';
 import * as engine from '../api/metrics/engine.ts';
 import { startServer, type RunningServer } from '../api/server.ts';
-import { metricIds, type MetricQuery } from '../api/types.ts';
+import { metricIds, type MetricId, type MetricQuery } from '../api/types.ts';
 import { generateFixtures } from '../fixtures/generate.ts';
 import { openWarehouse } from '../pipeline/db.ts';
 import { importFiles } from '../pipeline/import.ts';
@@ -43,8 +43,8 @@ const through = (await engine.dataThrough(server.runtime.services.warehouse))?.s
 const from = `${Number(through.slice(0, 4)) - 2}-01`;
 
 console.log(`\nStyringsdata API bench — ${scale} fixture, data through ${through}, ${from}..${through} by month, all municipalities\n`);
-const endpoints = metricIds.map((metric) => ({ metric, route: 'metrics' as const }));
-endpoints.push({ metric: 'readmissions', route: 'compare' as never });
+const endpoints: { metric: MetricId; route: 'metrics' | 'compare' }[] = metricIds.map((metric) => ({ metric, route: 'metrics' }));
+endpoints.push({ metric: 'readmissions', route: 'compare' });
 const table: Record<string, unknown>[] = [];
 for (const { metric, route } of endpoints) {
   const path = `/api/${route}/${metric}?from=${from}&to=${through}&by=${route === 'compare' ? 'total' : 'month'}`;

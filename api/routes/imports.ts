@@ -5,7 +5,7 @@
 // files are on this machine, so they are not copied through HTTP.
 // GET /api/imports is the import log, newest first; GET /api/imports/:id/errors its rejected rows.
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, isAbsolute, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -19,7 +19,7 @@ import { importFile } from '../../pipeline/import.ts';
 import { describeIssues } from './metric-params.ts';
 
 const handOff = z.object({
-  paths: z.array(z.string().min(1)).min(1, 'give at least one file'),
+  paths: z.array(z.string().refine(isAbsolute, 'must be absolute paths')).min(1, 'give at least one file'),
   acceptRejects: z.boolean().optional(),
   importedBy: z.string().max(100).optional(),
 });

@@ -4,7 +4,8 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { handOffPath, startServer, type RunningServer } from '../../api/server.ts';
+import { handOffPath, importThroughServer, readHandOff } from '../../api/handoff.ts';
+import { startServer, type RunningServer } from '../../api/server.ts';
 import { tempDir } from '../helpers/temp.ts';
 
 const temp = tempDir('styringsdata-server-');
@@ -46,6 +47,24 @@ it('writes server.json (mode 0600) whose token is an admin for /api/imports only
   const headers = { authorization: `Bearer ${handOff.token}` };
   expect((await fetch(`${server.url}/api/imports`, { headers })).status).toBe(200);
   expect((await fetch(`${server.url}/api/metrics`, { headers })).status).toBe(403);
+});
+
+it('takes files from the import command line through the hand-off (JSON with absolute paths)', async () => {
+  const handOff = readHandOff(dbPath)!;
+  const file = join(temp.path, 'kad.csv');
+  writeFileSync(
+    file,
+    'opphold_id;pasient_id;enhet;kommunenr;alder;kjonn;innskrevet;utskrevet;hovedtilstand;utskrevet_til\n' +
+      'h-1;p-1;KAD-KRS;4204;81;K;2024-05-01 10:00;2024-05-03 10:00;R69;hjem\n',
+  );
+  const summary = await importThroughServer(handOff, [file], { importedBy: 'cli:tester' });
+  expect(summary.files[0]).toMatchObject({ file: 'kad.csv', status: 'imported', rowsImported: 1 });
+  const relative = await fetch(`${server.url}/api/imports`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${handOff.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ paths: ['kad.csv'] }),
+  });
+  expect(relative.status).toBe(400);
 });
 
 it('removes server.json and closes the database on close', async () => {
