@@ -80,6 +80,10 @@ export async function startAnalystQuery(warehouse: Warehouse, sql: string, optio
     timer = setTimeout(() => {
       timedOut = true;
       live.interrupt();
+      // A client that stops reading leaves the stream idle with nothing to interrupt: free the
+      // connection and the slot anyway after a short grace (a fetch after close yields nothing,
+      // and chunks() then reports the timeout).
+      setTimeout(close, 1000).unref();
     }, options.timeoutMs);
 
     const extracted = await connection.extractStatements(sql);
@@ -122,6 +126,7 @@ export async function startAnalystQuery(warehouse: Warehouse, sql: string, optio
           rowCount += chunk.rowCount;
           yield chunk;
           chunk = await result.fetchChunk();
+          if (timedOut) throw new Error('INTERRUPT Error: time limit');
           if (rowCount === options.limit && chunk && chunk.rowCount > 0) {
             truncated = true;
             break;

@@ -46,6 +46,12 @@ export async function checkStatement(connection: DuckDBConnection, sql: string, 
   try {
     count = (await connection.extractStatements(sql)).count;
   } catch (error) {
+    // The extractor's own messages can be bare ("Error in native callback" for only a comment):
+    // ask the parser again for a sentence the analyst can act on.
+    const nodes = await parseTree(connection, sql).catch((problem: unknown) => {
+      throw problem instanceof SqlProblem ? problem : new SqlProblem('sql_error', cleanDuckDbMessage(error));
+    });
+    if (nodes.length === 0) throw new SqlProblem('sql_refused', 'Write a query first (the text holds only comments).');
     throw new SqlProblem('sql_error', cleanDuckDbMessage(error));
   }
   if (count === 0) throw new SqlProblem('sql_refused', 'Write a query first (the text holds only comments).');
@@ -53,13 +59,15 @@ export async function checkStatement(connection: DuckDBConnection, sql: string, 
 
   const explain = explainPrefixLength(sql);
   const tree = await parseTree(connection, explain ? sql.slice(explain) : sql);
+  if (tree.length !== 1) throw new SqlProblem('sql_refused', 'Only one statement at a time.');
   const problems: string[] = [];
-  walk(tree, new Set(), allowlist, problems);
+  walk(tree[0], new Set(), allowlist, problems);
   if (problems.length) throw new SqlProblem('sql_refused', `Refused: ${[...new Set(problems)].slice(0, 3).join(' ')}`);
   return { kind: explain ? 'explain' : 'query' };
 }
 
-async function parseTree(connection: DuckDBConnection, sql: string): Promise<unknown> {
+/** The statements' parse trees; a syntax error or a statement that is not a query is an SqlProblem. */
+async function parseTree(connection: DuckDBConnection, sql: string): Promise<unknown[]> {
   const reader = await connection.runAndReadAll('SELECT json_serialize_sql($1::VARCHAR)', [sql]);
   const parsed = JSON.parse(String(reader.getRows()[0]?.[0])) as {
     error: boolean;
@@ -71,8 +79,7 @@ async function parseTree(connection: DuckDBConnection, sql: string): Promise<unk
     if (parsed.error_type === 'parser') throw new SqlProblem('sql_error', `Syntax error: ${parsed.error_message ?? 'cannot parse the query'}.`);
     throw new SqlProblem('sql_refused', onlyReads);
   }
-  if (parsed.statements?.length !== 1) throw new SqlProblem('sql_refused', 'Only one statement at a time.');
-  return parsed.statements[0]!.node;
+  return (parsed.statements ?? []).map((statement) => statement.node);
 }
 
 type Scope = ReadonlySet<string>;
@@ -174,5 +181,5 @@ export function explainPrefixLength(sql: string): number {
 
 export function cleanDuckDbMessage(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  return text.replace(/^Error: /, '').split('\n\nPossible solutions')[0]!.trim();
+  return text.replace(/^Error: /, '').replace(/^Failed to extract statements: /, '').split('\n\nPossible solutions')[0]!.trim();
 }

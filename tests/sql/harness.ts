@@ -17,6 +17,8 @@ export interface SqlHarness {
   importDirectory: string;
   audits: { user: SessionUser | null; entry: AuditEntry }[];
   post(body: unknown, role?: Role | null): Promise<Response>;
+  /** POST and read the whole body (a streamed answer holds its query slot until read). */
+  status(body: unknown, role?: Role | null): Promise<number>;
   close(): void;
 }
 
@@ -54,6 +56,11 @@ export async function sqlHarness(options: { memoryLimit?: string; seed?: string 
           body: JSON.stringify(body),
         }),
       ),
+    async status(body, role = 'analyst') {
+      const response = await this.post(body, role);
+      await response.arrayBuffer();
+      return response.status;
+    },
     close() {
       warehouse.close();
       temp.remove();

@@ -1,0 +1,152 @@
+// Specification: analyst SQL can only read the documented warehouse. Every statement below must be
+// answered 400 with a message, and afterwards: no sentinel file exists, neither /etc/passwd nor the
+// secret file in the import directory leaked into any answer, no engine setting changed, no table
+// changed, and every attempt is in the audit log with the user.
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sqlHarness, type SqlHarness } from './harness.ts';
+
+let h: SqlHarness;
+const settingNames = ['enable_external_access', 'lock_configuration', 'allowed_directories', 'memory_limit', 'threads', 'enable_logging', 'logging_storage', 'autoinstall_known_extensions', 'autoload_known_extensions'];
+
+async function settings(): Promise<string> {
+  return h.warehouse.withConnection(async (connection) => {
+    const reader = await connection.runAndReadAll(
+      `SELECT name, value FROM duckdb_settings() WHERE name IN (${settingNames.map((n) => `'${n}'`).join(',')}) ORDER BY name`,
+    );
+    return JSON.stringify(reader.getRowsJson());
+  });
+}
+
+async function tableState(): Promise<string> {
+  return h.warehouse.withConnection(async (connection) => {
+    const reader = await connection.runAndReadAll(`SELECT
+      (SELECT count(*) FROM municipality), (SELECT count(*) FROM app_user), (SELECT string_agg(table_name, ',' ORDER BY table_name) FROM duckdb_tables()),
+      (SELECT count(*) FROM duckdb_databases()), (SELECT string_agg(function_name, ',' ORDER BY function_name) FROM duckdb_functions() WHERE NOT internal)`);
+    return JSON.stringify(reader.getRowsJson());
+  });
+}
+
+beforeAll(async () => {
+  h = await sqlHarness({ seed: `INSERT INTO app_user (username, password_hash, role) VALUES ('boss', 'argon2-secret-hash', 'admin')` });
+  writeFileSync(join(h.importDirectory, 'secret.csv'), 'code\nTOPSECRET-IMPORT-FILE\n');
+});
+afterAll(() => h?.close());
+
+describe('the attack list', () => {
+  const sentinel = () => join(h.dir, 'pwned.txt');
+  const sentinelInImports = () => join(h.importDirectory, 'pwned.csv');
+  const attacks: [string, () => string][] = [
+    ['read_csv of a system file', () => `SELECT * FROM read_csv('/etc/passwd')`],
+    ['a file name as a table', () => `SELECT * FROM '/etc/passwd'`],
+    ['FROM-first file name', () => `FROM '/etc/passwd'`],
+    ['a quoted identifier naming a file in the import directory', () => `SELECT * FROM "${h.importDirectory}/secret.csv"`],
+    ['read_csv_auto inside the allowed import directory', () => `SELECT * FROM read_csv_auto('${h.importDirectory}/secret.csv')`],
+    ['read_text', () => `SELECT content FROM read_text('/etc/passwd')`],
+    ['read_blob', () => `SELECT * FROM read_blob('/etc/passwd')`],
+    ['glob', () => `SELECT * FROM glob('/etc/*')`],
+    ['sniff_csv', () => `SELECT * FROM sniff_csv('/etc/passwd')`],
+    ['read_json_auto', () => `SELECT * FROM read_json_auto('/etc/passwd')`],
+    ['read_parquet with a list', () => `SELECT * FROM read_parquet(['/etc/passwd'])`],
+    ['parquet_metadata', () => `SELECT * FROM parquet_metadata('/etc/passwd')`],
+    ['file read in a scalar subquery', () => `SELECT (SELECT content FROM read_text('/etc/passwd')) AS x`],
+    ['file read in a LATERAL join', () => `SELECT * FROM municipality, LATERAL read_text('/etc/passwd')`],
+    ['file read via DESCRIBE', () => `DESCRIBE SELECT * FROM read_csv('/etc/passwd')`],
+    ['upper-case quoted function name', () => `SELECT * FROM "READ_CSV"('/etc/passwd')`],
+    ['COPY TO a file', () => `COPY (SELECT 1) TO '${sentinel()}'`],
+    ['COPY into the import directory', () => `COPY (SELECT 1 AS a) TO '${sentinelInImports()}'`],
+    ['EXPLAIN of a COPY', () => `EXPLAIN COPY (SELECT 1) TO '${sentinel()}'`],
+    ['comment before COPY', () => `-- harmless\n/* still harmless */ COPY (SELECT 1) TO '${sentinel()}'`],
+    ['EXPORT DATABASE', () => `EXPORT DATABASE '${join(h.dir, 'export')}'`],
+    ['ATTACH', () => `ATTACH '${join(h.dir, 'other.duckdb')}' AS other`],
+    ['INSTALL', () => `INSTALL httpfs`],
+    ['LOAD', () => `LOAD httpfs`],
+    ['SET', () => `SET enable_external_access = true`],
+    ['RESET', () => `RESET memory_limit`],
+    ['SET VARIABLE', () => `SET VARIABLE x = 1`],
+    ['PRAGMA', () => `PRAGMA memory_limit = '1TB'`],
+    ['USE', () => `USE memory`],
+    ['CREATE TABLE', () => `CREATE TABLE x AS SELECT 1`],
+    ['CREATE MACRO', () => `CREATE MACRO m() AS 1`],
+    ['DROP', () => `DROP TABLE municipality`],
+    ['INSERT', () => `INSERT INTO municipality VALUES ('9999', 'x', 'y')`],
+    ['UPDATE', () => `UPDATE municipality SET name = 'x'`],
+    ['DELETE', () => `DELETE FROM municipality`],
+    ['BEGIN', () => `BEGIN TRANSACTION`],
+    ['CHECKPOINT', () => `CHECKPOINT`],
+    ['checkpoint() as a table function', () => `SELECT * FROM checkpoint()`],
+    ['VACUUM', () => `VACUUM`],
+    ['CALL', () => `CALL pragma_version()`],
+    ['two statements', () => `SELECT 1; DROP TABLE municipality`],
+    ['a second statement after a comment', () => `SELECT 1 /* ; */; COPY (SELECT 1) TO '${sentinel()}'`],
+    ['a second statement after a line comment and newline', () => `SELECT 1 -- ;\n; SET threads = 1`],
+    ['current_setting', () => `SELECT current_setting('allowed_directories')`],
+    ['duckdb_settings()', () => `SELECT * FROM duckdb_settings()`],
+    ['duckdb_tables()', () => `SELECT * FROM duckdb_tables()`],
+    ['enable_logging to a file (DuckDB 1.5.6 bug)', () => `SELECT * FROM enable_logging(storage = 'file', storage_path = '${h.dir}')`],
+    ['CALL enable_logging', () => `CALL enable_logging(storage = 'file', storage_path = '${h.dir}')`],
+    ['write_log', () => `SELECT write_log('x')`],
+    ['nextval', () => `SELECT nextval('audit_id_seq')`],
+    ['getvariable', () => `SELECT getvariable('x')`],
+    ['query()', () => `SELECT * FROM query('SELECT * FROM app_user')`],
+    ['query_table()', () => `SELECT * FROM query_table('app_user')`],
+    ['a private table', () => `SELECT * FROM app_user`],
+    ['a private table by schema', () => `SELECT * FROM main.audit_log`],
+    ['a private table by catalog', () => `SELECT * FROM warehouse.main.app_session`],
+    ['a private table in a CTE', () => `WITH x AS (SELECT * FROM saved_query) SELECT * FROM x`],
+    ['a CTE in a subquery does not hide a private table outside it', () => `SELECT * FROM (WITH app_user AS (SELECT 1 AS a) SELECT * FROM app_user) s, app_user`],
+    ['a non-recursive CTE reading the file it is named after', () => `WITH "/etc/passwd" AS (SELECT * FROM "/etc/passwd") SELECT * FROM "/etc/passwd"`],
+    ['SUMMARIZE of a private table', () => `SUMMARIZE app_user`],
+    ['information_schema', () => `SELECT * FROM information_schema.tables`],
+    ['the system catalogue', () => `SELECT * FROM system.main.duckdb_settings`],
+    ['SHOW TABLES', () => `SHOW TABLES`],
+    ['PIVOT statement (creates a type)', () => `PIVOT municipality ON county USING count(*)`],
+  ];
+
+  let before: { settings: string; tables: string };
+  beforeAll(async () => {
+    before = { settings: await settings(), tables: await tableState() };
+  });
+
+  it(`has at least 30 statements (${attacks.length})`, () => {
+    expect(attacks.length).toBeGreaterThanOrEqual(30);
+  });
+
+  it.each(attacks)('refuses %s with 400 and a message', async (_name, sql) => {
+    const response = await h.post({ sql: sql() });
+    const text = await response.text();
+    expect(response.status).toBe(400);
+    const body = JSON.parse(text) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('sql_refused');
+    expect(body.error.message.length).toBeGreaterThan(10);
+    expect(text).not.toMatch(/root:.*:0:0/);
+    expect(text).not.toContain('TOPSECRET');
+    expect(text).not.toContain('argon2-secret-hash');
+  });
+
+  it('also refuses them in every download format', async () => {
+    for (const format of ['csv', 'arrow', 'parquet'] as const) {
+      for (const [, sql] of attacks.slice(0, 8)) {
+        const response = await h.post({ sql: sql(), format });
+        expect(response.status).toBe(400);
+      }
+    }
+  });
+
+  it('left no file written, no setting changed and no table touched', async () => {
+    expect(existsSync(join(h.dir, 'pwned.txt'))).toBe(false);
+    expect(existsSync(join(h.importDirectory, 'pwned.csv'))).toBe(false);
+    expect(existsSync(join(h.dir, 'export'))).toBe(false);
+    expect(existsSync(join(h.dir, 'other.duckdb'))).toBe(false);
+    expect(await settings()).toBe(before.settings);
+    expect(await tableState()).toBe(before.tables);
+  });
+
+  it('audited every attempt with the user', () => {
+    const refused = h.audits.filter((a) => a.entry.action === 'sql' && /^sql_refused/.test(a.entry.outcome ?? ''));
+    expect(refused.length).toBeGreaterThanOrEqual(attacks.length);
+    expect(refused.every((a) => a.user?.username === 'analyst1')).toBe(true);
+    expect(refused[0]!.entry.parameters).toMatchObject({ sql: expect.any(String) });
+  });
+});
