@@ -42,22 +42,23 @@ export async function sqlHarness(options: { memoryLimit?: string; seed?: string 
     await next();
   });
   app.route('/api/sql', sqlRoutes);
+  const post: SqlHarness['post'] = (body, role = 'analyst') =>
+    Promise.resolve(
+      app.request('/api/sql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(role ? { 'x-test-role': role } : {}) },
+        body: JSON.stringify(body),
+      }),
+    );
   return {
     app,
     warehouse,
     dir: temp.path,
     importDirectory,
     audits,
-    post: (body, role = 'analyst') =>
-      Promise.resolve(
-        app.request('/api/sql', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...(role ? { 'x-test-role': role } : {}) },
-          body: JSON.stringify(body),
-        }),
-      ),
+    post,
     async status(body, role = 'analyst') {
-      const response = await this.post(body, role);
+      const response = await post(body, role);
       await response.arrayBuffer();
       return response.status;
     },
