@@ -72,3 +72,22 @@ it('removes server.json and closes the database on close', async () => {
   expect(existsSync(handOffPath(dbPath))).toBe(false);
   await expect(fetch(`${server.url}/api/health`)).rejects.toThrow();
 });
+
+it('close() lets a running import finish before the database is closed', async () => {
+  const other = tempDir('styringsdata-shutdown-');
+  try {
+    const running = await startServer({ dbPath: join(other.path, 'db.duckdb'), port: 0, logger: pino({ level: 'silent' }), webDir: other.path });
+    let finished = false;
+    const importing = running.runtime.imports.run(async () => {
+      await new Promise((done) => setTimeout(done, 300));
+      // Still able to write: the database is not closed under the import.
+      await running.runtime.services.warehouse.withConnection((c) => c.run(`INSERT INTO audit_log (action) VALUES ('import')`));
+      finished = true;
+    });
+    await running.close();
+    expect(finished).toBe(true);
+    await importing;
+  } finally {
+    other.remove();
+  }
+});
