@@ -22,10 +22,13 @@ export interface SqlHarness {
   close(): void;
 }
 
-export async function sqlHarness(options: { memoryLimit?: string; seed?: string } = {}): Promise<SqlHarness> {
+export async function sqlHarness(
+  options: { memoryLimit?: string; seed?: string; prepare?: (warehouse: Warehouse) => Promise<void> } = {},
+): Promise<SqlHarness> {
   const temp = tempDir('styringsdata-sql-');
   const warehouse = await openWarehouse(join(temp.path, 'warehouse.duckdb'));
   if (options.seed) await warehouse.withConnection((connection) => connection.run(options.seed!));
+  await options.prepare?.(warehouse);
   const importDirectory = join(temp.path, 'imports');
   mkdirSync(importDirectory, { recursive: true });
   await lockDown(warehouse, importDirectory, options.memoryLimit ?? '1GB');
