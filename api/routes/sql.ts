@@ -13,7 +13,7 @@ import { jsonBody } from '../sql/formats/json.ts';
 import { writeParquet } from '../sql/formats/parquet.ts';
 import { sqlLimits, startAnalystQuery, type RunningQuery } from '../sql/run.ts';
 import { createSaved, deleteSaved, getSaved, listSaved } from '../sql/saved.ts';
-import { streamResponse } from '../sql/stream.ts';
+import { ClientGone, streamResponse } from '../sql/stream.ts';
 
 const runRequest = z.object({
   sql: z.string().max(100_000, 'The query is longer than 100 000 characters.'),
@@ -107,13 +107,15 @@ sqlRoutes.post('/', async (c) => {
             decimalComma: request.csv?.decimalComma ?? request.csv?.delimiter === ';',
           })
         : arrowBody(query);
-  // Files carry the cap in a trailer-like header only if known up front; it is not, so downloads
-  // state the cap they were run with and the JSON body says truncated exactly.
+  // Streamed files start before the end is known, so they carry the cap they ran with; a client
+  // that must know whether rows were cut asks for one row more (the web page does). JSON says
+  // truncated exactly, at the end of the body.
   headers['X-Row-Limit'] = String(limit);
   return streamResponse(body, headers, (error) => {
     const truncated = query.truncated;
     query.close();
-    if (error) record(`${error instanceof SqlProblem ? error.code : 'error'}: ${error instanceof Error ? error.message : String(error)}`);
+    if (error instanceof ClientGone) record(`cancelled: the client left after ${query.rowCount} rows`);
+    else if (error) record(`${error instanceof SqlProblem ? error.code : 'error'}: ${error instanceof Error ? error.message : String(error)}`);
     else record(`ok: ${query.rowCount} rows${truncated ? ' (truncated)' : ''}`);
   });
 });

@@ -2,6 +2,13 @@
 // previous one, so a slow download holds back DuckDB instead of filling the server's memory.
 // `done` runs exactly once: at the end, on an error mid-stream, or when the client goes away.
 
+/** The client went away before the end (closed tab, aborted fetch). */
+export class ClientGone extends Error {
+  constructor() {
+    super('the client closed the connection');
+  }
+}
+
 export function streamResponse(
   body: AsyncGenerator<string | Uint8Array>,
   headers: Record<string, string>,
@@ -36,7 +43,7 @@ export function streamResponse(
       }
     },
     async cancel() {
-      finish(new Error('client closed the connection'));
+      finish(new ClientGone());
       await body.return(undefined);
     },
   });
