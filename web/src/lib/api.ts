@@ -1,0 +1,135 @@
+// The dashboard's only way to the API: same-origin fetch with the HttpOnly session cookie. Failures
+// become ApiFailure with a kind the pages turn into a sentence that says what to do.
+import type { ApiErrorBody, CompareResponse, MetricId, MetricInfo, MetricResponse, SessionUser } from '$api/types.ts';
+
+export type FailureKind = 'session' | 'forbidden' | 'network' | 'server' | 'request';
+
+export class ApiFailure extends Error {
+  constructor(
+    readonly kind: FailureKind,
+    message: string,
+    readonly status = 0,
+  ) {
+    super(message);
+  }
+}
+
+export interface Municipality {
+  code: string;
+  name: string;
+  county: string | null;
+  population: number | null;
+  populationYear: number | null;
+  collaborations: string[];
+}
+export interface Collaboration {
+  id: string;
+  name: string;
+  municipalities: string[];
+}
+export interface KadUnit {
+  unit: string;
+  name: string;
+  hostMunicipality: string;
+  municipalities: string[];
+}
+export interface ImportLogEntry {
+  importId: number;
+  file: string;
+  kind: string | null;
+  rowsRead: number | null;
+  rowsImported: number | null;
+  rowsRejected: number | null;
+  status: string;
+  importedBy: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  message: string | null;
+}
+export interface RejectedRow {
+  line: number | null;
+  column: string | null;
+  message: string;
+  rawLine?: string | null;
+}
+
+/** Called when any request answers 401, so the layout can send the user to the login page. */
+let onSessionLost: () => void = () => {};
+export function whenSessionLost(handler: () => void): void {
+  onSessionLost = handler;
+}
+
+async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, { credentials: 'same-origin', ...init, headers: { accept: 'application/json', ...init.headers } });
+  } catch {
+    throw new ApiFailure('network', 'network');
+  }
+  if (response.ok) return (await response.json()) as T;
+  const body = (await response.json().catch(() => null)) as ApiErrorBody | null;
+  const message = body?.error?.message ?? `${response.status} ${response.statusText}`;
+  if (response.status === 401) {
+    if (!path.startsWith('/api/auth/')) onSessionLost();
+    throw new ApiFailure('session', message, 401);
+  }
+  if (response.status === 403) throw new ApiFailure('forbidden', message, 403);
+  throw new ApiFailure(response.status >= 500 ? 'server' : 'request', message, response.status);
+}
+
+export type QueryValue = string | number | null | undefined;
+function query(params: Record<string, QueryValue>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (value !== null && value !== undefined && value !== '') search.set(key, String(value));
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+export const api = {
+  health: () => request<{ status: string; dataThrough: string | null }>('/api/health'),
+  me: () => request<{ user: SessionUser }>('/api/auth/me'),
+  login: (username: string, password: string) =>
+    request<{ user: SessionUser }>('/api/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+    }),
+  logout: () => request<{ ok: boolean }>('/api/auth/logout', { method: 'POST' }),
+  municipalities: () => request<Municipality[]>('/api/municipalities'),
+  collaborations: () => request<Collaboration[]>('/api/collaborations'),
+  units: () => request<KadUnit[]>('/api/units'),
+  catalogue: () => request<MetricInfo[]>('/api/metrics'),
+  metric: (metric: MetricId, params: Record<string, QueryValue>) =>
+    request<MetricResponse>(`/api/metrics/${metric}${query(params)}`),
+  compare: (metric: MetricId, params: Record<string, QueryValue>) =>
+    request<CompareResponse>(`/api/compare/${metric}${query(params)}`),
+  imports: () => request<ImportLogEntry[]>('/api/imports'),
+  importErrors: (id: number) => request<RejectedRow[]>(`/api/imports/${id}/errors`),
+};
+
+/**
+ * Upload files to POST /api/imports with progress (fetch cannot report upload progress; XHR can).
+ * Resolves with the import summary; the server answers 200 even when a file was rejected.
+ */
+export function uploadExtracts<T>(files: File[], onProgress: (loaded: number, total: number) => void): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const form = new FormData();
+    for (const file of files) form.append('file', file);
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', '/api/imports');
+    xhr.withCredentials = true;
+    xhr.responseType = 'json';
+    xhr.upload.onprogress = (event) => onProgress(event.loaded, event.lengthComputable ? event.total : 0);
+    xhr.onerror = () => reject(new ApiFailure('network', 'network'));
+    xhr.onload = () => {
+      const body = xhr.response as (T & Partial<ApiErrorBody>) | null;
+      if (xhr.status >= 200 && xhr.status < 300 && body) resolve(body);
+      else {
+        const message = body?.error?.message ?? `${xhr.status}`;
+        const kind: FailureKind = xhr.status === 401 ? 'session' : xhr.status === 403 ? 'forbidden' : 'request';
+        reject(new ApiFailure(kind, message, xhr.status));
+      }
+    };
+    xhr.send(form);
+  });
+}

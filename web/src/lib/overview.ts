@@ -1,0 +1,43 @@
+// The overview card's arithmetic-free logic: which month is "latest" and which windows the rolling
+// figures cover. Every number itself comes from the API (by=total over the window), so no metric rule
+// is repeated here. Tested in tests/web/overview.test.ts.
+import type { MetricRow } from '../../../api/types.ts';
+import { addMonths } from './months.ts';
+
+/** Headline metrics on the overview, in card order. kad-occupancy is per unit (see unitsServing). */
+export const headlineMetrics = ['readmissions', 'discharge-ready-days', 'kad-bed-days', 'kad-occupancy', 'acute-admissions'] as const;
+export type HeadlineMetric = (typeof headlineMetrics)[number];
+
+/**
+ * The last month that has a figure (a row with a denominator, suppressed or not). Readmissions need
+ * 30 days of follow-up, so their latest month is earlier than data through; others end at data through.
+ */
+export function latestMonth(rows: MetricRow[]): string | null {
+  let latest: string | null = null;
+  for (const row of rows)
+    if (/^\d{4}-\d{2}$/.test(row.period) && (row.suppressed || (row.denominator ?? 0) > 0) && (!latest || row.period > latest))
+      latest = row.period;
+  return latest;
+}
+
+export interface Windows {
+  /** The 12 months ending with the latest month. */
+  rolling: { from: string; to: string };
+  /** The 12 months a year earlier. */
+  previous: { from: string; to: string };
+  /** The sparkline: 24 months ending with the latest month. */
+  sparkline: { from: string; to: string };
+}
+
+export function windowsEndingAt(latest: string): Windows {
+  return {
+    rolling: { from: addMonths(latest, -11), to: latest },
+    previous: { from: addMonths(latest, -23), to: addMonths(latest, -12) },
+    sparkline: { from: addMonths(latest, -23), to: latest },
+  };
+}
+
+/** The value to compare, or null when either side is missing or suppressed (no change is then shown). */
+export function comparable(row: MetricRow | undefined): number | null {
+  return row && !row.suppressed && row.value !== null ? row.value : null;
+}

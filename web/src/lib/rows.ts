@@ -1,0 +1,52 @@
+// Turning API rows into table cells: suppressed cells say so (never 0), numbers via Intl.
+import type { MetricRow, MetricUnit } from '$api/types.ts';
+import { formatNumber, formatPeriod, formatValue, type Lang } from './format.ts';
+import { translate } from './i18n/index.ts';
+import type { CsvCell } from './csv.ts';
+
+export interface TableCell {
+  text: string;
+  csv: CsvCell;
+  suppressed?: boolean;
+}
+
+export function textCell(text: string): TableCell {
+  return { text, csv: text };
+}
+
+function numberCell(value: number | null, text: (v: number) => string, suppressed: boolean, lang: Lang): TableCell {
+  if (suppressed) {
+    const words = translate(lang, 'suppressed');
+    return { text: words, csv: words, suppressed: true };
+  }
+  return value === null ? { text: '–', csv: null } : { text: text(value), csv: Math.round(value * 1000) / 1000 };
+}
+
+export function valueCell(row: MetricRow, unit: MetricUnit, lang: Lang, field: 'value' | 'standardised' = 'value'): TableCell {
+  const value = field === 'value' ? row.value : (row.standardised ?? null);
+  return numberCell(value, (v) => formatValue(v, unit, lang), row.suppressed, lang);
+}
+
+export function countCell(value: number | null, suppressed: boolean, lang: Lang, decimals = 0): TableCell {
+  return numberCell(value, (v) => formatNumber(v, lang, decimals), suppressed, lang);
+}
+
+export function intervalCell(row: MetricRow, unit: MetricUnit, lang: Lang): TableCell {
+  if (row.suppressed || row.ciLow === null || row.ciHigh === null) return { text: '–', csv: null };
+  const text = `${formatValue(row.ciLow, unit, lang)} – ${formatValue(row.ciHigh, unit, lang)}`;
+  return { text, csv: text };
+}
+
+/** Standard table of a metric response: period, place, numerator, denominator, value, interval. */
+export function metricTable(rows: MetricRow[], unit: MetricUnit, lang: Lang, name: (key: string) => string): TableCell[][] {
+  return rows.map((row) => [
+    { text: formatPeriod(row.period, lang), csv: row.period },
+    textCell(name(row.unit ?? row.municipality ?? '')),
+    countCell(row.numerator, row.suppressed, lang, unit === 'per-1000-per-year' || unit === 'nights-per-stay' ? 0 : 0),
+    countCell(row.denominator, false, lang, unit === 'per-1000-per-year' ? 1 : 0),
+    valueCell(row, unit, lang),
+    intervalCell(row, unit, lang),
+  ]);
+}
+
+export const pointsOf = (rows: MetricRow[]) => rows.map((r) => ({ period: r.period, value: r.suppressed ? null : r.value }));
