@@ -1,0 +1,197 @@
+// Imports one extract file: detect → stage in the import directory → read and validate in DuckDB →
+// one transaction. Imports of one warehouse run one after another (two writers to one table would
+// conflict), each file whole or not at all, and every attempt is recorded in import_log.
+import { stat } from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import type { ExtractKind, FileImportResult, ImportError, ImportSummary } from '../api/types.ts';
+import { importDirectoryFor, type Warehouse } from './db.ts';
+import { encodingOf, readHeader, scanFile } from './detect.ts';
+import { matchKind } from './kinds.ts';
+import { loadChecked, recordAttempt, type LogEntry } from './load.ts';
+import { stageFile } from './transcode.ts';
+import { validateStaged } from './validate.ts';
+
+export interface ImportProgress {
+  file: string;
+  phase: 'reading' | 'validating' | 'loading' | 'done';
+  bytesDone: number;
+  bytesTotal: number;
+}
+
+export interface ImportOptions {
+  acceptRejects?: boolean;
+  /** Default 'cli:' + the OS user. */
+  importedBy?: string;
+  /** Name to log and report instead of the path (uploads). */
+  displayName?: string;
+  onProgress?: (p: ImportProgress) => void;
+}
+
+/** Rejected rows reported in the result; all of them are in import_rejected_row. */
+export const maxReportedErrors = 1000;
+
+const queues = new WeakMap<Warehouse, Promise<unknown>>();
+
+/** Runs `work` after every earlier import of the same warehouse has finished. */
+function serialised<T>(warehouse: Warehouse, work: () => Promise<T>): Promise<T> {
+  const previous = queues.get(warehouse) ?? Promise.resolve();
+  const next = previous.then(work, work);
+  queues.set(warehouse, next.catch(() => undefined));
+  return next;
+}
+
+export function importFile(warehouse: Warehouse, filePath: string, options: ImportOptions = {}): Promise<FileImportResult> {
+  return serialised(warehouse, () => importOne(warehouse, filePath, options));
+}
+
+export async function importFiles(warehouse: Warehouse, filePaths: string[], options: ImportOptions = {}): Promise<ImportSummary> {
+  const files: FileImportResult[] = [];
+  for (const path of filePaths) files.push(await importFile(warehouse, path, options));
+  return { files };
+}
+
+function localTimestamp(date: Date): string {
+  const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+}
+
+function defaultImporter(): string {
+  try {
+    return `cli:${userInfo().username}`;
+  } catch {
+    return 'cli:unknown';
+  }
+}
+
+async function importOne(warehouse: Warehouse, filePath: string, options: ImportOptions): Promise<FileImportResult> {
+  const file = options.displayName ?? filePath;
+  const bytesTotal = (await stat(filePath)).size;
+  const progress = (phase: ImportProgress['phase'], bytesDone: number) =>
+    options.onProgress?.({ file, phase, bytesDone: Math.min(bytesDone, bytesTotal), bytesTotal });
+  const connection = await warehouse.connect();
+  try {
+    progress('reading', 0);
+    const startedAt = localTimestamp(new Date());
+    const importId = Number((await connection.runAndReadAll(`SELECT nextval('import_id_seq')`)).getRows()[0]![0]);
+    const scan = await scanFile(filePath, (done) => progress('reading', done / 2));
+    const entry: LogEntry = {
+      importId,
+      fileName: file,
+      sha256: scan.sha256,
+      kind: null,
+      encoding: null,
+      delimiter: null,
+      rowsRead: 0,
+      rowsImported: 0,
+      rowsRejected: 0,
+      status: 'rejected',
+      importedBy: options.importedBy ?? defaultImporter(),
+      startedAt,
+      message: null,
+    };
+    const result: FileImportResult = {
+      file,
+      kind: null,
+      status: 'rejected',
+      rowsRead: 0,
+      rowsImported: 0,
+      rowsRejected: 0,
+      errors: [],
+      warnings: [],
+      importId,
+    };
+    const finish = () => {
+      progress('done', bytesTotal);
+      return result;
+    };
+    const rejectFile = async (message: string) => {
+      result.errors = [{ line: null, column: null, message }];
+      await recordAttempt(connection, { ...entry, kind: result.kind, message }, false);
+      return finish();
+    };
+
+    if (scan.bytes === 0) return await rejectFile('the file is empty');
+    if (scan.binary) return await rejectFile('not a text (CSV) file: it contains binary data');
+
+    const earlier = (
+      await connection.runAndReadAll(
+        `SELECT import_id, kind, rows_read FROM import_log WHERE sha256 = $1 AND status = 'imported' ORDER BY import_id LIMIT 1`,
+        [scan.sha256],
+      )
+    ).getRows()[0];
+    if (earlier) {
+      Object.assign(result, { status: 'unchanged', kind: earlier[1] as ExtractKind, rowsRead: Number(earlier[2]) });
+      result.warnings.push(`identical to import ${Number(earlier[0])}; nothing changed`);
+      await recordAttempt(connection, { ...entry, status: 'unchanged', kind: result.kind, rowsRead: result.rowsRead, message: result.warnings[0]! }, false);
+      return finish();
+    }
+
+    const encoding = encodingOf(scan);
+    const dialect = readHeader(scan.head, encoding);
+    Object.assign(entry, { encoding, delimiter: dialect.delimiter });
+    const match = matchKind(dialect.headerNames);
+    if (!match.ok) return await rejectFile(match.message);
+    result.kind = entry.kind = match.definition.kind;
+    result.warnings.push(...match.warnings);
+    if (scan.interiorBlankLines)
+      result.warnings.push('the file has empty lines between rows; they are skipped, and line numbers after them may be too small by the number of empty lines');
+
+    const staged = await stageFile(filePath, encoding, importDirectoryFor(warehouse), (done) => progress('reading', bytesTotal / 2 + done / 2));
+    try {
+      progress('validating', bytesTotal / 2);
+      const poll = setInterval(() => {
+        const percentage = connection.progress.percentage;
+        if (percentage > 0) progress('validating', bytesTotal * (0.5 + percentage / 250));
+      }, 250);
+      let counts;
+      try {
+        counts = await validateStaged(connection, {
+          stagedPath: staged.path,
+          delimiter: dialect.delimiter,
+          definition: match.definition,
+          columns: match.columns,
+          hasQuotes: scan.hasQuotes,
+          now: startedAt,
+        });
+      } catch (error) {
+        // DuckDB could not read the file at all (store_rejects covers row-level problems).
+        return await rejectFile(`the file cannot be read as CSV: ${(error as Error).message.split('\n')[0]}`);
+      } finally {
+        clearInterval(poll);
+      }
+      Object.assign(result, { rowsRead: counts.rowsRead, rowsRejected: counts.rowsRejected });
+      Object.assign(entry, { rowsRead: counts.rowsRead, rowsRejected: counts.rowsRejected });
+      result.errors = await reportedErrors(connection);
+      if (counts.rowsRead === 0) result.warnings.push('the file has a header but no rows');
+      if (counts.rowsRejected > maxReportedErrors)
+        result.warnings.push(`${counts.rowsRejected} rows were rejected; the first ${maxReportedErrors} are listed, all are in import_rejected_row (import ${importId})`);
+
+      if (counts.rowsRejected > 0 && !options.acceptRejects) {
+        const message = `${counts.rowsRejected} of ${counts.rowsRead} rows rejected; nothing imported (fix the file, or import the good rows with --accept-rejects)`;
+        await recordAttempt(connection, { ...entry, message }, true);
+        result.warnings.push(message);
+        return finish();
+      }
+      progress('loading', bytesTotal * 0.9);
+      const inserted = await loadChecked(connection, match.definition.kind, { ...entry, status: 'imported' }, () =>
+        progress('loading', bytesTotal * 0.95),
+      );
+      Object.assign(result, { status: 'imported', rowsImported: inserted });
+      if (inserted > 0) warehouse.dataChanged();
+      return finish();
+    } finally {
+      await staged.remove();
+    }
+  } finally {
+    connection.closeSync();
+  }
+}
+
+async function reportedErrors(connection: Awaited<ReturnType<Warehouse['connect']>>): Promise<ImportError[]> {
+  const rows = (await connection.runAndReadAll(`SELECT line, column_name, message FROM rejected ORDER BY line, ord LIMIT ${maxReportedErrors}`)).getRows();
+  return rows.map(([line, column, message]) => ({
+    line: line === null ? null : Number(line),
+    column: column === null ? null : String(column),
+    message: String(message),
+  }));
+}

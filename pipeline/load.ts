@@ -1,0 +1,177 @@
+// The one transaction of an import: replace the rows with the same natural keys, insert the good
+// rows, record the attempt (import_log + import_rejected_row). Readers on other connections see the
+// old data until COMMIT (DuckDB MVCC), never half an import.
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { ExtractKind } from '../api/types.ts';
+import { sqlString } from './fieldSql.ts';
+
+/** Target columns ← columns of the temp table `checked` (validate.ts), per kind. */
+const targets: Record<ExtractKind, { table: string; columns: Record<string, string>; key: string[] }> = {
+  sykehusopphold: {
+    table: 'hospital_stay',
+    key: ['hospital', 'stay_id'],
+    columns: {
+      hospital: 't_behandlingssted',
+      stay_id: 't_opphold_id',
+      patient_id: 't_pasient_id',
+      municipality_code: 't_kommunenr',
+      municipality_code_raw: 'r_kommunenr',
+      municipality_mappable: 'mappable_kommunenr',
+      age: 't_alder',
+      sex: 't_kjonn',
+      sex_raw: 'r_kjonn',
+      admitted: 't_innskrevet',
+      discharged: 't_utskrevet',
+      urgency: 't_hastegrad',
+      urgency_raw: 'r_hastegrad',
+      main_diagnosis: 't_hovedtilstand',
+      main_diagnosis_raw: 'r_hovedtilstand',
+      ready_for_discharge: 't_utskrivningsklar',
+      discharged_to: 't_utskrevet_til',
+      service_area: 't_tjenesteomrade',
+    },
+  },
+  kad_opphold: {
+    table: 'kad_stay',
+    key: ['unit', 'stay_id'],
+    columns: {
+      unit: 't_enhet',
+      stay_id: 't_opphold_id',
+      patient_id: 't_pasient_id',
+      municipality_code: 't_kommunenr',
+      municipality_code_raw: 'r_kommunenr',
+      municipality_mappable: 'mappable_kommunenr',
+      age: 't_alder',
+      sex: 't_kjonn',
+      sex_raw: 'r_kjonn',
+      admitted: 't_innskrevet',
+      discharged: 't_utskrevet',
+      main_diagnosis: 't_hovedtilstand',
+      main_diagnosis_raw: 'r_hovedtilstand',
+      discharged_to: 't_utskrevet_til',
+    },
+  },
+  kad_enheter: {
+    table: 'kad_unit',
+    key: ['unit', 'valid_from'],
+    columns: {
+      unit: 't_enhet',
+      name: 't_navn',
+      host_municipality_code: 't_vertskommune',
+      host_municipality_raw: 'r_vertskommune',
+      municipalities: 'list_distinct(t_kommuner)',
+      municipalities_raw: 'r_kommuner',
+      beds: 't_senger',
+      valid_from: 't_gyldig_fra',
+      valid_to: 't_gyldig_til',
+    },
+  },
+  befolkning: {
+    table: 'population',
+    key: ['municipality_code_raw', 'year', 'sex', 'age_from', 'age_to'],
+    columns: {
+      municipality_code: 't_kommunenr',
+      municipality_code_raw: 'r_kommunenr',
+      year: 't_aar',
+      sex: 't_kjonn',
+      sex_raw: 'r_kjonn',
+      age_from: 't_alder.age_from',
+      age_to: 't_alder.age_to',
+      age_raw: 'r_alder',
+      count: 't_antall',
+    },
+  },
+};
+
+export interface LogEntry {
+  importId: number;
+  fileName: string;
+  sha256: string;
+  kind: ExtractKind | null;
+  encoding: string | null;
+  delimiter: string | null;
+  rowsRead: number;
+  rowsImported: number;
+  rowsRejected: number;
+  status: 'imported' | 'unchanged' | 'rejected';
+  importedBy: string;
+  startedAt: string;
+  message: string | null;
+}
+
+function logSql(entry: LogEntry): string {
+  const value = (v: string | number | null) => (v === null ? 'NULL' : typeof v === 'number' ? String(v) : sqlString(v));
+  return `INSERT INTO import_log (import_id, file_name, sha256, kind, encoding, delimiter, rows_read, rows_imported,
+      rows_rejected, status, imported_by, started_at, finished_at, message)
+    VALUES (${[
+      entry.importId,
+      entry.fileName,
+      entry.sha256,
+      entry.kind,
+      entry.encoding,
+      entry.delimiter,
+      entry.rowsRead,
+      entry.rowsImported,
+      entry.rowsRejected,
+      entry.status,
+      entry.importedBy,
+    ]
+      .map(value)
+      .join(', ')}, TIMESTAMP ${sqlString(entry.startedAt)}, localtimestamp, ${value(entry.message)})`;
+}
+
+async function inTransaction(connection: DuckDBConnection, work: () => Promise<void>): Promise<void> {
+  await connection.run('BEGIN TRANSACTION');
+  try {
+    await work();
+    await connection.run('COMMIT');
+  } catch (error) {
+    await connection.run('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * Records an attempt that writes no data (rejected or unchanged). `withRejectedRows` copies the
+ * temp table `rejected` of the connection into import_rejected_row.
+ */
+export async function recordAttempt(connection: DuckDBConnection, entry: LogEntry, withRejectedRows: boolean): Promise<void> {
+  await inTransaction(connection, async () => {
+    await connection.run(logSql(entry));
+    if (withRejectedRows) await connection.run(copyRejectedSql(entry.importId));
+  });
+}
+
+function copyRejectedSql(importId: number): string {
+  return `INSERT INTO import_rejected_row (import_id, line, column_name, message, raw_line)
+    SELECT ${importId}, line, column_name, message, raw_line FROM rejected`;
+}
+
+/**
+ * Swaps the good rows of `checked` into the kind's table in one transaction. `afterDelete` runs
+ * inside the transaction between the delete and the insert (progress; tests use it to read
+ * concurrently at the worst moment). Returns the rows inserted.
+ */
+export async function loadChecked(
+  connection: DuckDBConnection,
+  kind: ExtractKind,
+  entry: LogEntry,
+  afterDelete?: () => void,
+): Promise<number> {
+  const target = targets[kind];
+  const sourceOf = (column: string) => target.columns[column]!;
+  const names = Object.keys(target.columns);
+  let inserted = 0;
+  await inTransaction(connection, async () => {
+    await connection.run(`DELETE FROM ${target.table} t
+      USING (SELECT DISTINCT ${target.key.map((k) => `${sourceOf(k)} AS ${k}`).join(', ')} FROM checked WHERE ok) n
+      WHERE ${target.key.map((k) => `t.${k} = n.${k}`).join(' AND ')}`);
+    afterDelete?.();
+    const result = await connection.run(`INSERT INTO ${target.table} (${names.join(', ')}, import_id, source_line)
+      SELECT ${names.map(sourceOf).join(', ')}, ${entry.importId}, line FROM checked WHERE ok`);
+    inserted = Number(result.rowsChanged);
+    await connection.run(logSql({ ...entry, rowsImported: inserted }));
+    await connection.run(copyRejectedSql(entry.importId));
+  });
+  return inserted;
+}

@@ -1,0 +1,163 @@
+// Reading and checking a staged file, entirely inside DuckDB and set-based:
+//  1. read_csv with the detected dialect (auto_detect=false), every column VARCHAR, store_rejects
+//     for structural errors (ragged rows, unterminated quotes) → temp table `staged`;
+//  2. the file's own line numbers (see lineNumberSql);
+//  3. typed values and one error column per field (fieldSql.ts) → temp table `checked`;
+//  4. duplicate natural keys → `duplicate`; every problem → temp table `rejected`.
+// All tables are TEMP on the import's own connection, so nothing here is visible to readers.
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Delimiter } from './detect.ts';
+import type { KindDefinition } from './kinds.ts';
+import { errorSql, parsedSql, rawSql, sqlString, type FieldColumn } from './fieldSql.ts';
+
+export interface ValidationInput {
+  stagedPath: string;
+  delimiter: Delimiter;
+  definition: KindDefinition;
+  /** Canonical field name (or null) for each header position. */
+  columns: (string | null)[];
+  /** The file contains a double quote: values may hold newlines, so count them. */
+  hasQuotes: boolean;
+  /** Local time of the import, 'YYYY-MM-DD HH:MM:SS': later dates are "in the future". */
+  now: string;
+}
+
+export interface ValidationCounts {
+  rowsRead: number;
+  rowsRejected: number;
+  rowsGood: number;
+}
+
+/** Runs steps 1–4; afterwards `checked` (with `ok`), `rejected` exist on the connection. */
+export async function validateStaged(
+  connection: DuckDBConnection,
+  input: ValidationInput,
+  onStep?: (fraction: number) => void,
+): Promise<ValidationCounts> {
+  const { definition, columns } = input;
+  const header = columns.map((_, i) => `c${i}`);
+  const fields: FieldColumn[] = definition.fields.map((f) => {
+    const index = columns.indexOf(f.name);
+    return { field: f, column: index >= 0 ? `c${index}` : null };
+  });
+
+  const columnTypes = header.map((c) => `'${c}': 'VARCHAR'`).join(', ');
+  const newlineCount = input.hasQuotes
+    ? header.map((c) => `coalesce(length(${c}) - length(replace(${c}, chr(10), '')), 0)`).join(' + ')
+    : '0';
+  await connection.run(`CREATE OR REPLACE TEMP TABLE staged AS
+    SELECT *, (${newlineCount})::INTEGER AS nl
+    FROM read_csv(${sqlString(input.stagedPath)}, auto_detect = false, header = true,
+      delim = ${sqlString(input.delimiter)}, quote = '"', escape = '"',
+      columns = {${columnTypes}}, store_rejects = true,
+      rejects_table = 'import_reject_errors', rejects_scan = 'import_reject_scans')`);
+  onStep?.(0.5);
+
+  // One structural problem per line (an unterminated quote also reports the columns it swallowed).
+  await connection.run(`CREATE OR REPLACE TEMP TABLE structural AS
+    SELECT row_number() OVER (ORDER BY line) - 1 AS j, line AS duck_line, column_name, error_type, error_message, csv_line
+    FROM (SELECT *, row_number() OVER (PARTITION BY line ORDER BY byte_position) AS nth FROM import_reject_errors)
+    WHERE nth = 1`);
+  await connection.run(lineNumberSql(input.hasQuotes, columns));
+
+  const muniFields = fields.filter((f) => f.field.type === 'municipality' && f.column);
+  const joins = muniFields
+    .map((f) => `LEFT JOIN code_map m_${f.field.name} ON m_${f.field.name}.code = ${municipalityCode(rawSql(f))}`)
+    .join('\n');
+  await connection.run(`CREATE OR REPLACE TEMP TABLE code_map AS SELECT * FROM municipality_code_map`);
+  const parsed = fields.map((f) => `${rawSql(f)} AS r_${f.field.name}, ${parsedSql(f)} AS t_${f.field.name}`).join(',\n      ');
+  const errors = fields.map((f) => `${errorSql(f, input.now)} AS e_${f.field.name}`).join(',\n    ');
+  const raw = `concat_ws(${sqlString(input.delimiter)}, ${header.map((c) => `coalesce(${c}, '')`).join(', ')})`;
+  await connection.run(`CREATE OR REPLACE TEMP TABLE checked AS
+    SELECT *, ${fields.map((f) => `e_${f.field.name} IS NULL`).join(' AND ')} AS ok
+    FROM (
+      SELECT line, raw_line, p.*, ${errors}
+      FROM (
+        SELECT line, ${raw} AS raw_line,
+          ${parsed}${muniFields.map((f) => `,\n      coalesce(m_${f.field.name}.mappable, true) AS mappable_${f.field.name}`).join('')}
+        FROM lined ${joins}
+        ${fields.some((f) => f.field.type === 'municipality-list') ? 'CROSS JOIN known_codes' : ''}
+      ) p
+    )`.replace('known_codes', '(SELECT list(code) AS known_codes, map(list(code), list(current_code)) AS code_lookup FROM code_map)'));
+  onStep?.(0.8);
+
+  const key = definition.naturalKey.map((name) => keyExpression(definition, name));
+  await connection.run(`CREATE OR REPLACE TEMP TABLE duplicate AS
+    WITH repeated AS (
+      SELECT ${key.map((k, i) => `${k} AS k${i}`).join(', ')}, min(line) AS first_line
+      FROM checked WHERE ${key.map((k) => `${k} IS NOT NULL`).join(' AND ')}
+      GROUP BY ALL HAVING count(*) > 1
+    )
+    SELECT c.line, r.first_line FROM checked c JOIN repeated r ON ${key.map((k, i) => `${k.replace(/\bt_/g, 'c.t_')} = r.k${i}`).join(' AND ')}
+    WHERE c.line > r.first_line`);
+
+  const keyNames = definition.naturalKey.join(', ');
+  await connection.run(`CREATE OR REPLACE TEMP TABLE rejected AS
+    SELECT line, column_name, message, raw_line, ord FROM (
+      SELECT line, column_name, message, raw_line, 0 AS ord FROM structural_lined
+      ${fields
+        .map((f, i) => `UNION ALL SELECT line, ${sqlString(f.field.name)}, e_${f.field.name}, raw_line, ${i + 1} FROM checked WHERE e_${f.field.name} IS NOT NULL`)
+        .join('\n      ')}
+      UNION ALL SELECT d.line, ${sqlString(definition.naturalKey.at(-1)!)}, 'the same ${keyNames} as line ' || d.first_line || ' (each may appear only once in a file)', c.raw_line, 1000
+        FROM duplicate d JOIN checked c USING (line)
+    ) ORDER BY line, ord`);
+  // Duplicates are bad rows too: the later occurrences are not imported.
+  await connection.run(`UPDATE checked SET ok = false WHERE ok AND line IN (SELECT line FROM duplicate)`);
+  onStep?.(1);
+
+  const counts = (
+    await connection.runAndReadAll(`SELECT
+      (SELECT count(*) FROM checked) + (SELECT count(*) FROM structural),
+      (SELECT count(DISTINCT line) FROM rejected),
+      (SELECT count(*) FROM checked WHERE ok)`)
+  ).getRows()[0]!;
+  return { rowsRead: Number(counts[0]), rowsRejected: Number(counts[1]), rowsGood: Number(counts[2]) };
+}
+
+/**
+ * The file's own line numbers. DuckDB numbers rejected rows by record (ignoring newlines inside
+ * quotes) and good rows not at all. Good row k (rowid order = file order) starts on
+ *   2 + k + (newlines inside earlier good rows) + (rejected records before it),
+ * and rejected record j, which DuckDB puts on duck_line_j with g_j = duck_line_j − 2 − j good rows
+ * before it, on duck_line_j + (newlines inside the first g_j good rows). The first sum is a window
+ * sum (only when the file has quotes at all); the second an ASOF join on g_j ≤ k.
+ */
+function lineNumberSql(hasQuotes: boolean, columns: (string | null)[]): string {
+  const columnName = `CASE x.column_name ${columns.map((c, i) => `WHEN 'c${i}' THEN ${sqlString(c ?? `column ${i + 1}`)}`).join(' ')} END`;
+  const before = hasQuotes ? `coalesce(sum(nl) OVER (ORDER BY rowid ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)` : '0';
+  return `
+    CREATE OR REPLACE TEMP TABLE rejected_before AS
+      SELECT duck_line - 2 - j AS g, max(j) + 1 AS n FROM structural GROUP BY ALL;
+    CREATE OR REPLACE TEMP TABLE lined AS
+      SELECT s.* EXCLUDE (nl), 2 + s.k + s.nl_before + coalesce(r.n, 0) AS line
+      FROM (SELECT *, rowid AS k, ${before} AS nl_before FROM staged) s
+      ASOF LEFT JOIN rejected_before r ON s.k >= r.g;
+    CREATE OR REPLACE TEMP TABLE structural_lined AS
+      SELECT x.duck_line + coalesce(
+               (SELECT ${hasQuotes ? 'sum(nl)' : '0'} FROM staged WHERE rowid < x.duck_line - 2 - x.j), 0) AS line,
+             CASE WHEN x.error_type = 'TOO MANY COLUMNS' THEN NULL ELSE ${columnName} END AS column_name, x.error_type, x.csv_line AS raw_line,
+             ${structuralMessage('x')} AS message
+      FROM structural x;
+    DROP TABLE staged;`;
+}
+
+function structuralMessage(alias: string): string {
+  return `CASE
+    WHEN ${alias}.error_type = 'MISSING COLUMNS' THEN 'the row has too few values: ' || regexp_extract(${alias}.error_message, 'Expected Number of Columns: (\\d+) Found: (\\d+)', 2) || ' instead of ' || regexp_extract(${alias}.error_message, 'Expected Number of Columns: (\\d+)', 1) || ' (a value or a delimiter is missing)'
+    WHEN ${alias}.error_type = 'TOO MANY COLUMNS' THEN 'the row has too many values: ' || regexp_extract(${alias}.error_message, 'Found: (\\d+)', 1) || ' instead of ' || regexp_extract(${alias}.error_message, 'Expected Number of Columns: (\\d+)', 1) || ' (an unquoted value containing the delimiter?)'
+    WHEN ${alias}.error_type = 'UNQUOTED VALUE' OR ${alias}.error_message LIKE '%unterminated quote%' THEN 'a quote (") opens a value that is never closed; the rest of the file cannot be read reliably'
+    WHEN ${alias}.error_type = 'INVALID UNICODE' OR ${alias}.error_type = 'INVALID ENCODING' THEN 'the line contains bytes that are not text in the detected encoding'
+    ELSE 'the row cannot be read as CSV: ' || ${alias}.error_message END`;
+}
+
+/** Old 3-digit codes lost their leading zero in a spreadsheet: 301 → 0301. */
+function municipalityCode(raw: string): string {
+  return `CASE WHEN length(${raw}) = 3 AND regexp_full_match(${raw}, '[0-9]{3}') THEN '0' || ${raw} ELSE ${raw} END`;
+}
+
+/** The natural key on typed values (so `M` and `1` are the same sex, 67-79 one band). */
+function keyExpression(definition: KindDefinition, name: string): string {
+  if (definition.kind === 'befolkning' && name === 'kommunenr') return 'r_kommunenr';
+  if (definition.kind === 'befolkning' && name === 'alder') return 't_alder';
+  return `t_${name}`;
+}
