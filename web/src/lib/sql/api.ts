@@ -1,5 +1,6 @@
 // The workbench's calls to /api/sql. Results come as Arrow (decoded in the browser); downloads in
 // every format are saved under the name the server gives (filename*=UTF-8''… keeps æøå).
+import { fileNameOf } from './download-name.ts';
 import { decodeResult, type QueryResult } from './result.ts';
 
 export type DownloadFormat = 'csv' | 'csv-excel' | 'json' | 'arrow' | 'parquet';
@@ -59,14 +60,6 @@ export async function download(sql: string, format: DownloadFormat, filename: st
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
-export function fileNameOf(disposition: string | null): string | null {
-  if (!disposition) return null;
-  const star = /filename\*=UTF-8''([^;]+)/i.exec(disposition);
-  if (star) return decodeURIComponent(star[1]!);
-  const plain = /filename="([^"]+)"/i.exec(disposition);
-  return plain ? plain[1]! : null;
 }
 
 export async function fetchSchema(): Promise<SqlSchema> {

@@ -7,10 +7,17 @@ export interface HistoryEntry {
   ms: number | null;
 }
 
+/** The part of localStorage used here (a Map-backed stand-in in tests). */
+export interface StorageLike {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
+
+const browserStorage = (): StorageLike | null => (globalThis as { localStorage?: StorageLike }).localStorage ?? null;
 const key = 'styringsdata.sql.history';
 const maxEntries = 50;
 
-export function readHistory(storage: Pick<Storage, 'getItem'> | null = globalThis.localStorage ?? null): HistoryEntry[] {
+export function readHistory(storage: Pick<StorageLike, 'getItem'> | null = browserStorage()): HistoryEntry[] {
   try {
     const parsed = JSON.parse(storage?.getItem(key) ?? '[]') as unknown;
     return Array.isArray(parsed) ? (parsed.filter((e) => e && typeof e.sql === 'string') as HistoryEntry[]) : [];
@@ -21,7 +28,7 @@ export function readHistory(storage: Pick<Storage, 'getItem'> | null = globalThi
 
 export function addToHistory(
   entry: HistoryEntry,
-  storage: Pick<Storage, 'getItem' | 'setItem'> | null = globalThis.localStorage ?? null,
+  storage: StorageLike | null = browserStorage(),
 ): HistoryEntry[] {
   const previous = readHistory(storage).filter((e) => e.sql.trim() !== entry.sql.trim());
   const next = [entry, ...previous].slice(0, maxEntries);
