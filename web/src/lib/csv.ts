@@ -10,7 +10,8 @@ export function toCsv(header: string[], rows: CsvCell[][], lang: Lang): string {
   const cell = (value: CsvCell): string => {
     if (value === null) return '';
     const text = typeof value === 'number' ? (lang === 'nb' ? String(value).replace('.', ',') : String(value)) : value;
-    return /["\n\r;,]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+    const needsQuotes = text.includes(separator) || /["\n\r]/.test(text);
+    return needsQuotes ? `"${text.replace(/"/g, '""')}"` : text;
   };
   return '\uFEFF' + [header, ...rows].map((row) => row.map(cell).join(separator)).join('\r\n') + '\r\n';
 }

@@ -1,0 +1,54 @@
+// The overview card's windows: the latest month with a figure, the rolling 12 months ending there,
+// and the same 12 months a year earlier. The figures themselves come from the API.
+import { describe, expect, it } from 'vitest';
+import type { MetricRow } from '../../api/types.ts';
+import { addMonths, monthRange } from '../../web/src/lib/months.ts';
+import { comparable, latestMonth, windowsEndingAt } from '../../web/src/lib/overview.ts';
+
+const row = (period: string, denominator: number | null, suppressed = false): MetricRow => ({
+  municipality: '4223',
+  period,
+  numerator: suppressed ? null : 1,
+  denominator,
+  value: suppressed ? null : 10,
+  ciLow: null,
+  ciHigh: null,
+  suppressed,
+});
+
+describe('months', () => {
+  it('adds months across year ends', () => {
+    expect(addMonths('2024-03', -11)).toBe('2023-04');
+    expect(addMonths('2024-12', 1)).toBe('2025-01');
+    expect(addMonths('2024-01', -13)).toBe('2022-12');
+    expect(monthRange('2023-11', '2024-02')).toEqual(['2023-11', '2023-12', '2024-01', '2024-02']);
+  });
+});
+
+describe('latestMonth', () => {
+  it('is the last month with a denominator; a suppressed month counts, an empty one does not', () => {
+    // Readmissions: May and June have no index episodes yet (30-day follow-up), April is suppressed.
+    const rows = [row('2024-03', 40), row('2024-04', 12, true), row('2024-05', 0), row('2024-06', null)];
+    expect(latestMonth(rows)).toBe('2024-04');
+    expect(latestMonth([row('total', 40)])).toBeNull();
+    expect(latestMonth([])).toBeNull();
+  });
+});
+
+describe('windowsEndingAt', () => {
+  it('gives 12 months ending at the latest month and the 12 before them', () => {
+    expect(windowsEndingAt('2024-03')).toEqual({
+      rolling: { from: '2023-04', to: '2024-03' },
+      previous: { from: '2022-04', to: '2023-03' },
+      sparkline: { from: '2022-04', to: '2024-03' },
+    });
+  });
+});
+
+describe('comparable', () => {
+  it('gives no value for a suppressed or missing row, so no change is computed from a hidden figure', () => {
+    expect(comparable(row('2024-03', 40))).toBe(10);
+    expect(comparable(row('2024-03', 40, true))).toBeNull();
+    expect(comparable(undefined)).toBeNull();
+  });
+});
