@@ -1,0 +1,29 @@
+-- Discharge-ready days (overliggerdøgn): for each hospital stay with a ready-for-discharge time U,
+-- every night from the date of U (inclusive: payment runs from and including the day the patient
+-- is declared ready) up to the date of discharge (exclusive), or up to the date of data through for
+-- stays still open. Each night belongs to its own date, so a wait across a month or a New Year is
+-- split between the months. numerator = discharge-ready days in the period, denominator =
+-- person-years, value per 1000 inhabitants per year. Also: stays and patients with at least one
+-- such night in the period, and cost = Σ nights × the daily rate of the night's year (unknown when
+-- any night's year has no rate).
+CREATE OR REPLACE VIEW discharge_ready_day AS
+WITH night AS (
+  SELECT hospital, stay_id, patient_id, municipality_code, age, sex, service_area,
+         ready_for_discharge, discharged,
+         unnest(generate_series(ready_for_discharge::DATE,
+                                coalesce(discharged::DATE, (SELECT hospital_data_through::DATE FROM data_through)) - 1,
+                                INTERVAL 1 DAY))::DATE AS night
+  FROM hospital_stay
+  WHERE ready_for_discharge IS NOT NULL
+)
+SELECT night.*, date_trunc('month', night)::DATE AS month, r.rate_nok::DOUBLE AS rate_nok
+FROM night LEFT JOIN discharge_ready_daily_rate r ON r.year = year(night.night);
+COMMENT ON VIEW discharge_ready_day IS 'One row per discharge-ready night (overliggerdøgn) of a hospital stay, with the daily rate of the night''s year (NULL = no rate).';
+
+CREATE OR REPLACE MACRO discharge_ready_days_facts(area) AS TABLE
+SELECT municipality_code, NULL::VARCHAR AS unit, month, age, sex,
+       1::DOUBLE AS numerator, NULL::DOUBLE AS denominator,
+       hospital || chr(31) || stay_id AS stay_key, patient_id AS patient_key, rate_nok AS cost_nok
+FROM discharge_ready_day
+WHERE area = 'all' OR service_area = area;
+COMMENT ON MACRO TABLE discharge_ready_days_facts IS 'discharge_ready_days_facts(area): one row per discharge-ready night with stay, patient and the night''s rate.';

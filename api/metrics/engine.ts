@@ -1,0 +1,164 @@
+// The metric engine: installs the metric SQL (api/metrics/*.sql) as the analysts' views and macros,
+// and answers metric and comparison queries by composing periods, filters, targets, person-years
+// and standardisation around the facts those files define. The definitions themselves live only in
+// the SQL files.
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Warehouse } from '../../pipeline/db.ts';
+import type { CompareResponse, MetricQuery, MetricResponse, MetricRow } from '../types.ts';
+import { metricCatalogue, metricSql, analystObjects, specOf, sqlFiles, sqlOf, type MetricSpec } from './catalogue.ts';
+import { buildMetricQuery } from './query-sql.ts';
+import { compareFigures } from './compare.ts';
+import { rateInterval, wilson } from './statistics.ts';
+import { InvalidQueryError, UnknownIdError, monthStart, municipalityTargets, parseAge, unitTargets } from './targets.ts';
+
+export { metricCatalogue, metricSql, analystObjects, UnknownIdError, InvalidQueryError };
+
+/** CREATE OR REPLACE every view and macro of api/metrics/*.sql (idempotent). */
+export async function installMetricViews(warehouse: Warehouse): Promise<void> {
+  await warehouse.withConnection(async (connection) => {
+    for (const file of sqlFiles) await connection.run(sqlOf(file));
+  });
+}
+
+/** The latest time stamp in the hospital extracts, ISO 8601 without zone (local Norwegian time). */
+export async function dataThrough(warehouse: Warehouse): Promise<string | null> {
+  return warehouse.withConnection(async (connection) => {
+    const reader = await connection.runAndReadAll(
+      `SELECT strftime(hospital_data_through, '%Y-%m-%dT%H:%M:%S') AS t FROM data_through`,
+    );
+    const value = reader.getRowObjects()[0]?.t;
+    return value == null ? null : String(value);
+  });
+}
+
+/** One row per target and period, unsuppressed. */
+export async function queryMetric(warehouse: Warehouse, query: MetricQuery): Promise<MetricResponse> {
+  const spec = requireSpec(query.metric);
+  return warehouse.withConnection(async (connection) => {
+    const targets = spec.perUnit
+      ? await unitTargets(connection, query.units ?? [])
+      : await municipalityTargets(connection, query.municipalities);
+    const rows = await computeRows(connection, spec, query, targets, query.by);
+    return response(spec, query, query.by, rows, await dataThroughOn(connection));
+  });
+}
+
+/** One row per municipality (collaborations expanded into their members; units for kad-occupancy)
+ *  over the whole period, with the funnel limits, outliers and variation figures. */
+export async function compareMetric(warehouse: Warehouse, query: MetricQuery): Promise<CompareResponse> {
+  const spec = requireSpec(query.metric);
+  return warehouse.withConnection(async (connection) => {
+    const targets = spec.perUnit
+      ? await unitTargets(connection, query.units ?? [])
+      : await municipalityTargets(connection, query.municipalities, true);
+    const rows = await computeRows(connection, spec, query, targets, 'total');
+    return { ...response(spec, query, 'total', rows, await dataThroughOn(connection)), ...compareFigures(spec.kind, rows) };
+  });
+}
+
+function requireSpec(metric: string): MetricSpec {
+  const spec = specOf(metric);
+  if (!spec) throw new UnknownIdError(`Unknown metric "${String(metric).slice(0, 60)}".`);
+  return spec;
+}
+
+function response(
+  spec: MetricSpec,
+  query: MetricQuery,
+  by: MetricQuery['by'],
+  rows: MetricRow[],
+  through: string | null,
+): MetricResponse {
+  return { metric: spec.id, unit: spec.unit, by, from: query.from, to: query.to, dataThrough: through, rows };
+}
+
+async function dataThroughOn(connection: DuckDBConnection): Promise<string | null> {
+  const reader = await connection.runAndReadAll(`SELECT strftime(hospital_data_through, '%Y-%m-%dT%H:%M:%S') AS t FROM data_through`);
+  const value = reader.getRowObjects()[0]?.t;
+  return value == null ? null : String(value);
+}
+
+async function computeRows(
+  connection: DuckDBConnection,
+  spec: MetricSpec,
+  query: MetricQuery,
+  targets: Awaited<ReturnType<typeof unitTargets>>,
+  by: MetricQuery['by'],
+): Promise<MetricRow[]> {
+  const firstMonth = monthStart(query.from, 'from');
+  const lastMonth = monthStart(query.to, 'to');
+  if (firstMonth > lastMonth) throw new InvalidQueryError(`from (${query.from}) is after to (${query.to}).`);
+  if (targets.length === 0) return [];
+  const [ageLow, ageHigh] = parseAge(query.age ?? spec.defaultAge);
+  const standardYear = query.standardise === 'age-sex' && spec.kind === 'rate' ? await standardYearOf(connection, query) : null;
+  const { sql, parameters } = buildMetricQuery({
+    spec,
+    targets,
+    firstMonth,
+    lastMonth,
+    by,
+    ageLow,
+    ageHigh,
+    sex: query.sex,
+    area: query.area ?? spec.defaultArea,
+    group: query.group ?? 'all',
+    standardYear,
+  });
+  const result = await connection.runAndReadAll(sql, parameters);
+  return result.getRowObjects().map((raw) => toRow(spec, query, raw, standardYear !== null));
+}
+
+async function standardYearOf(connection: DuckDBConnection, query: MetricQuery): Promise<number> {
+  const years = (await connection.runAndReadAll('SELECT DISTINCT year FROM population ORDER BY year'))
+    .getRows()
+    .map((r) => Number(r[0]));
+  if (query.standardYear === undefined) return years.at(-1) ?? 0;
+  if (!years.includes(query.standardYear))
+    throw new InvalidQueryError(`There is no population for standard year ${query.standardYear}; years with population: ${years.join(', ') || 'none'}.`);
+  return query.standardYear;
+}
+
+const asNumber = (v: unknown): number | null => (v == null ? null : Number(v));
+
+function toRow(spec: MetricSpec, query: MetricQuery, raw: Record<string, unknown>, standardised: boolean): MetricRow {
+  const numerator = asNumber(raw.numerator) ?? 0;
+  const row: MetricRow = {
+    period: String(raw.period),
+    numerator,
+    denominator: null,
+    value: null,
+    ciLow: null,
+    ciHigh: null,
+    suppressed: false,
+  };
+  if (spec.perUnit) row.unit = String(raw.label);
+  else row.municipality = String(raw.label);
+
+  if (spec.kind === 'rate') {
+    const personYears = asNumber(raw.person_years);
+    row.denominator = personYears;
+    if (personYears && personYears > 0) {
+      row.value = (numerator * 1000) / personYears;
+      const ci = rateInterval(numerator, personYears);
+      if (ci) [row.ciLow, row.ciHigh] = ci;
+    }
+    if (standardised) row.standardised = asNumber(raw.standardised);
+  } else {
+    const denominator = asNumber(raw.denominator) ?? 0;
+    row.denominator = denominator;
+    if (denominator > 0) {
+      row.value = spec.kind === 'mean' ? numerator / denominator : (numerator * 100) / denominator;
+      if (spec.kind === 'share') {
+        const ci = wilson(numerator, denominator);
+        if (ci) [row.ciLow, row.ciHigh] = [ci[0] * 100, ci[1] * 100];
+      }
+    }
+    if (query.standardise === 'age-sex') row.standardised = null;
+  }
+  if (spec.id === 'discharge-ready-days') {
+    row.stays = asNumber(raw.stays);
+    row.patients = asNumber(raw.patients);
+    row.costNok = asNumber(raw.cost_nok);
+  }
+  return row;
+}

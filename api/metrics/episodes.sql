@@ -1,0 +1,41 @@
+-- Episodes (sykehusopphold): stays of the same patient are merged into one episode when the next
+-- stay starts before the previous one ends or within 8 hours after its discharge, across all
+-- hospitals (transfers). An episode's admission is its first admission and its discharge the last
+-- discharge (NULL while a stay is still open); municipality, age, sex, main diagnosis and service
+-- area are the first stay's; it is acute if any of its stays is acute; discharged_to is the last
+-- stay's. episodes(area) merges the stays of one service area ('all' = every stay); the view
+-- episode is episodes('all').
+CREATE OR REPLACE MACRO episodes(area) AS TABLE
+WITH stay AS (
+  SELECT *, coalesce(discharged, TIMESTAMP 'infinity') AS ends
+  FROM hospital_stay
+  WHERE area = 'all' OR service_area = area
+),
+with_previous_end AS (
+  SELECT *, max(ends) OVER (PARTITION BY patient_id ORDER BY admitted, ends, hospital, stay_id
+                            ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS previous_end
+  FROM stay
+),
+numbered AS (
+  SELECT *, sum(CASE WHEN previous_end IS NULL OR admitted > previous_end + INTERVAL 8 HOUR THEN 1 ELSE 0 END)
+              OVER (PARTITION BY patient_id ORDER BY admitted, ends, hospital, stay_id ROWS UNBOUNDED PRECEDING) AS episode_no
+  FROM with_previous_end
+)
+SELECT patient_id,
+       episode_no::INTEGER AS episode_no,
+       min(admitted) AS admitted,
+       nullif(max(ends), TIMESTAMP 'infinity') AS discharged,
+       arg_min(municipality_code, admitted) AS municipality_code,
+       arg_min(age, admitted) AS age,
+       arg_min(sex, admitted) AS sex,
+       arg_min(main_diagnosis, admitted) AS main_diagnosis,
+       arg_min(service_area, admitted) AS service_area,
+       bool_or(urgency = 'akutt') AS acute,
+       arg_max(discharged_to, ends) AS discharged_to,
+       count(*)::INTEGER AS stays
+FROM numbered
+GROUP BY patient_id, episode_no;
+COMMENT ON MACRO TABLE episodes IS 'episodes(area): hospital stays of a service area (''all'', ''somatikk'', ''psykisk_helsevern'', ''tsb'') merged into episodes (8-hour rule across hospitals).';
+
+CREATE OR REPLACE VIEW episode AS SELECT * FROM episodes('all');
+COMMENT ON VIEW episode IS 'Hospital episodes (sykehusopphold) of all service areas: stays of a patient merged when the next starts within 8 hours of the previous discharge. Acute if any stay is acute.';

@@ -1,0 +1,26 @@
+-- KAD occupancy, per unit: bed-days × 100 ÷ bed capacity, where bed-days are the nights of the
+-- unit's stays in the period and the capacity is Σ over the days of the period of the beds valid on
+-- that day (a bed count that changes mid-month counts each day with its own beds). A bed count
+-- without an end date is valid up to the day before the KAD data-through date; when two rows of a
+-- unit overlap, the one that started last applies.
+CREATE OR REPLACE VIEW kad_unit_day AS
+SELECT unit, day, date_trunc('month', day)::DATE AS month, arg_max(beds, valid_from) AS beds
+FROM (
+  SELECT unit, beds, valid_from,
+         unnest(generate_series(valid_from,
+                                coalesce(valid_to, (SELECT coalesce(kad_data_through::DATE, current_date) FROM data_through) - 1),
+                                INTERVAL 1 DAY))::DATE AS day
+  FROM kad_unit
+)
+GROUP BY unit, day;
+COMMENT ON VIEW kad_unit_day IS 'One row per KAD unit per day with the beds valid that day.';
+
+CREATE OR REPLACE MACRO kad_occupancy_facts() AS TABLE
+SELECT NULL::VARCHAR AS municipality_code, unit, month, NULL::SMALLINT AS age, NULL::VARCHAR AS sex,
+       1::DOUBLE AS numerator, 0::DOUBLE AS denominator,
+       NULL::VARCHAR AS stay_key, NULL::VARCHAR AS patient_key, NULL::DOUBLE AS cost_nok
+FROM kad_bed_day
+UNION ALL
+SELECT NULL, unit, month, NULL, NULL, 0, beds, NULL, NULL, NULL
+FROM kad_unit_day;
+COMMENT ON MACRO TABLE kad_occupancy_facts IS 'kad_occupancy_facts(): per unit, one row per bed-day (numerator) and one per unit day with its beds (denominator).';

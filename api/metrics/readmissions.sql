@@ -1,0 +1,32 @@
+-- 30-day readmissions (crude rate; the national indicator is risk-adjusted). Index episode: an
+-- episode discharged in the period, discharged alive (discharged_to is not dod), in the age filter
+-- (default 67+) and with a complete 30-day follow-up: discharge + 30 days ≤ data through.
+-- Readmitted: the same patient has another acute episode admitted after the index discharge and no
+-- more than 30 × 24 hours after it (the 8-hour merge already separates transfers). Planned episodes
+-- are never readmissions. numerator = readmitted index episodes, denominator = index episodes,
+-- value = % with a 95 % Wilson interval. Attributed to the index episode's municipality and the month
+-- of its discharge. Diagnosis groups filter on the main diagnosis of the index episode's first stay.
+-- Episodes are built from the stays of the chosen service area (default somatikk).
+CREATE OR REPLACE MACRO readmission_index(area) AS TABLE
+WITH e AS (
+  SELECT *, min(CASE WHEN acute THEN admitted END)
+              OVER (PARTITION BY patient_id ORDER BY episode_no ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING)
+              AS next_acute_admission
+  FROM episodes(area)
+)
+SELECT patient_id, episode_no, admitted, discharged,
+       date_trunc('month', discharged)::DATE AS month,
+       municipality_code, age, sex, main_diagnosis, service_area, acute, next_acute_admission,
+       coalesce(next_acute_admission <= discharged + INTERVAL 30 DAY, false) AS readmitted,
+       discharged + INTERVAL 30 DAY <= (SELECT hospital_data_through FROM data_through) AS follow_up_complete
+FROM e
+WHERE discharged IS NOT NULL AND coalesce(discharged_to, '') <> 'dod';
+COMMENT ON MACRO TABLE readmission_index IS 'readmission_index(area): every episode discharged alive, with readmitted (acute episode within 30 × 24 h) and follow_up_complete (discharge + 30 days ≤ data through). Index episodes are those with follow_up_complete.';
+
+CREATE OR REPLACE MACRO readmissions_facts(area, diagnosis_group) AS TABLE
+SELECT municipality_code, NULL::VARCHAR AS unit, month, age, sex,
+       readmitted::INTEGER::DOUBLE AS numerator, 1::DOUBLE AS denominator,
+       NULL::VARCHAR AS stay_key, NULL::VARCHAR AS patient_key, NULL::DOUBLE AS cost_nok
+FROM readmission_index(area)
+WHERE follow_up_complete AND in_diagnosis_group(main_diagnosis, diagnosis_group);
+COMMENT ON MACRO TABLE readmissions_facts IS 'readmissions_facts(area, group): one row per index episode, numerator 1 if readmitted, denominator 1.';
