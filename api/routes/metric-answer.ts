@@ -7,7 +7,7 @@ import { dataThrough } from '../metrics/engine.ts';
 import { suppressRows } from '../metrics/suppression.ts';
 import type { ReferenceData } from '../reference.ts';
 import type { ApiRuntime } from '../runtime.ts';
-import type { MetricQuery, MetricResponse, PeriodGrain, SessionUser } from '../types.ts';
+import type { MetricQuery, MetricResponse, MetricRow, PeriodGrain, SessionUser } from '../types.ts';
 import { maySeeFor, visibilityClass } from '../visibility.ts';
 import { parseMetricId, toMetricQuery, type MetricQueryParams } from './metric-params.ts';
 
@@ -57,14 +57,30 @@ export function cachedDataThrough(runtime: ApiRuntime): Promise<string | null> {
     .then((result) => result.value);
 }
 
-/** The response with the rows this user may not see suppressed (primary and secondary cells). */
+/**
+ * The response with the rows this user may not see suppressed. Where a collaboration's total is shown
+ * with some of its members, each period's total and member rows form one table, so that a hidden
+ * member cannot be recovered by subtraction (suppression.ts hides a second cell).
+ */
 export function suppressFor<R extends MetricResponse>(response: R, user: SessionUser, reference: ReferenceData): R {
   const maysee = maySeeFor(user, reference);
   if (!maysee) return response;
+  const shownCollaborations = [
+    ...new Set(response.rows.map((row) => row.municipality).filter((id) => id && reference.collaborationMembers.has(id))),
+  ] as string[];
+  const tableOf = (row: MetricRow): string => {
+    const area = row.municipality ?? '';
+    if (shownCollaborations.includes(area)) return `${row.period}|${area}`;
+    const collaboration = shownCollaborations.find((id) => reference.collaborationMembers.get(id)!.includes(area));
+    return `${row.period}|${collaboration ?? `alone:${area}`}`;
+  };
   const rows = suppressRows(response.rows, {
     maysee,
     share: response.unit === 'percent',
-    collaborations: reference.collaborationMembers,
+    totalKey:
+      shownCollaborations.length > 0
+        ? { group: tableOf, isTotal: (row) => shownCollaborations.includes(row.municipality ?? '') }
+        : undefined,
   });
   return { ...response, rows };
 }
