@@ -59,7 +59,7 @@ const targets: Record<ExtractKind, { table: string; columns: Record<string, stri
       name: 't_navn',
       host_municipality_code: 't_vertskommune',
       host_municipality_raw: 'r_vertskommune',
-      municipalities: 'list_distinct(t_kommuner)',
+      municipalities: 'list_sort(list_distinct(t_kommuner))',
       municipalities_raw: 'r_kommuner',
       beds: 't_senger',
       valid_from: 't_gyldig_fra',

@@ -64,21 +64,23 @@ export async function validateStaged(
   const joins = muniFields
     .map((f) => `LEFT JOIN code_map m_${f.field.name} ON m_${f.field.name}.code = ${municipalityCode(rawSql(f))}`)
     .join('\n');
+  const hasList = fields.some((f) => f.field.type === 'municipality-list');
+  const listLookup = 'CROSS JOIN (SELECT list(code) AS known_codes, map(list(code), list(current_code)) AS code_lookup FROM code_map)';
   await connection.run(`CREATE OR REPLACE TEMP TABLE code_map AS SELECT * FROM municipality_code_map`);
   const parsed = fields.map((f) => `${rawSql(f)} AS r_${f.field.name}, ${parsedSql(f)} AS t_${f.field.name}`).join(',\n      ');
   const errors = fields.map((f) => `${errorSql(f, input.now)} AS e_${f.field.name}`).join(',\n    ');
   const raw = `concat_ws(${sqlString(input.delimiter)}, ${header.map((c) => `coalesce(${c}, '')`).join(', ')})`;
   await connection.run(`CREATE OR REPLACE TEMP TABLE checked AS
-    SELECT *, ${fields.map((f) => `e_${f.field.name} IS NULL`).join(' AND ')} AS ok
+    SELECT * ${hasList ? 'EXCLUDE (known_codes)' : ''}, ${fields.map((f) => `e_${f.field.name} IS NULL`).join(' AND ')} AS ok
     FROM (
       SELECT line, raw_line, p.*, ${errors}
       FROM (
         SELECT line, ${raw} AS raw_line,
-          ${parsed}${muniFields.map((f) => `,\n      coalesce(m_${f.field.name}.mappable, true) AS mappable_${f.field.name}`).join('')}
+          ${parsed}${muniFields.map((f) => `,\n      coalesce(m_${f.field.name}.mappable, true) AS mappable_${f.field.name}`).join('')}${hasList ? ', known_codes' : ''}
         FROM lined ${joins}
-        ${fields.some((f) => f.field.type === 'municipality-list') ? 'CROSS JOIN known_codes' : ''}
+        ${hasList ? listLookup : ''}
       ) p
-    )`.replace('known_codes', '(SELECT list(code) AS known_codes, map(list(code), list(current_code)) AS code_lookup FROM code_map)'));
+    )`);
   onStep?.(0.8);
 
   const key = definition.naturalKey.map((name) => keyExpression(definition, name));
