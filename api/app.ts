@@ -13,6 +13,7 @@ import { LoginThrottle, type ThrottleOptions } from './auth/throttle.ts';
 import { QueryCache } from './cache.ts';
 import type { AppEnv, AppServices } from './env.ts';
 import { ApiError, errorBody } from './http-error.ts';
+import { InvalidQueryError, UnknownIdError } from './metrics/engine.ts';
 import { openApiDocument } from './openapi.ts';
 import { ReferenceStore } from './reference.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -121,8 +122,8 @@ export function buildApp(options: AppOptions): StyringsdataApp {
     if (error instanceof HTTPException && error.status < 500) {
       return c.json(errorBody(httpCode(error.status), error.message || 'The request was not understood.'), error.status);
     }
-    if ((error as { name?: string }).name === 'UnknownIdError') {
-      return c.json(errorBody('unknown_id', error.message), 400);
+    if (error instanceof UnknownIdError || error instanceof InvalidQueryError) {
+      return c.json(errorBody('invalid_parameter', error.message), 400);
     }
     logger.error({ err: error, path: c.req.path }, 'unhandled error');
     return c.json(errorBody('internal', 'Something went wrong on the server; the log has the details.'), 500);

@@ -30,6 +30,7 @@ export interface ReferenceData {
   municipalities: MunicipalityInfo[];
   collaborations: CollaborationInfo[];
   units: UnitInfo[];
+  /** Current codes, and historical codes that map one-to-one to a current code (answered under it). */
   municipalityCodes: Set<string>;
   collaborationMembers: Map<string, string[]>;
   unitMunicipalities: Map<string, string[]>;
@@ -70,6 +71,8 @@ async function load(warehouse: Warehouse): Promise<ReferenceData> {
              list_distinct(flatten(list(municipalities))) AS municipalities
       FROM kad_unit GROUP BY unit ORDER BY unit`);
 
+    const historicalRows = await read(`SELECT code FROM municipality_code_map WHERE mappable`);
+
     const collaborations: CollaborationInfo[] = collaborationRows.map((row) => ({
       id: String(row.id),
       name: String(row.name),
@@ -97,7 +100,7 @@ async function load(warehouse: Warehouse): Promise<ReferenceData> {
       municipalities,
       collaborations,
       units,
-      municipalityCodes: new Set(municipalities.map((m) => m.code)),
+      municipalityCodes: new Set([...municipalities.map((m) => m.code), ...historicalRows.map((r) => String(r.code))]),
       collaborationMembers: new Map(collaborations.map((c) => [c.id, c.municipalities])),
       unitMunicipalities: new Map(units.map((u) => [u.unit, u.municipalities])),
     };

@@ -10,7 +10,10 @@ import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import pino from 'pino';
 import { createUser, findUser } from '../api/auth/users.ts';
+import { specOf } from '../api/metrics/catalogue.ts';
 import * as engine from '../api/metrics/engine.ts';
+import { buildMetricQuery } from '../api/metrics/query-sql.ts';
+import { monthStart, municipalityTargets, parseAge, unitTargets } from '../api/metrics/targets.ts';
 import { startServer, type RunningServer } from '../api/server.ts';
 import { metricIds, type MetricId, type MetricQuery } from '../api/types.ts';
 import { generateFixtures } from '../fixtures/generate.ts';
@@ -122,10 +125,29 @@ async function benchToken(running: RunningServer): Promise<string> {
   return ((await response.json()) as { token: string }).token;
 }
 
-/** The engine's own work without HTTP, cache, validation or suppression. */
+/** The bare DuckDB query underneath an endpoint: the very statement the engine builds, run directly. */
 async function bareQuery(query: MetricQuery, route: 'metrics' | 'compare'): Promise<number> {
-  const warehouse = server.runtime.services.warehouse;
-  return timed(() => (route === 'compare' ? engine.compareMetric(warehouse, query) : engine.queryMetric(warehouse, query)));
+  const spec = specOf(query.metric)!;
+  return server.runtime.services.warehouse.withConnection(async (connection) => {
+    const targets = spec.perUnit
+      ? await unitTargets(connection, query.units ?? [])
+      : await municipalityTargets(connection, query.municipalities, route === 'compare');
+    const [ageLow, ageHigh] = parseAge(query.age ?? spec.defaultAge);
+    const built = buildMetricQuery({
+      spec,
+      targets,
+      firstMonth: monthStart(query.from, 'from'),
+      lastMonth: monthStart(query.to, 'to'),
+      by: route === 'compare' ? 'total' : query.by,
+      ageLow,
+      ageHigh,
+      sex: query.sex,
+      area: query.area ?? spec.defaultArea,
+      group: query.group ?? 'all',
+      standardYear: null,
+    });
+    return timed(() => connection.runAndReadAll(built.sql, built.parameters));
+  });
 }
 
 async function request(path: string): Promise<void> {

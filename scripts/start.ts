@@ -5,7 +5,7 @@
 import '../api/threadpool.ts';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { ensureAdmin } from '../api/auth/users.ts';
 import { readHandOff } from '../api/handoff.ts';
 import { startServer } from '../api/server.ts';
@@ -47,7 +47,10 @@ if (stays === 0) {
   console.log(`Importing ${paths.length} demo extracts …`);
   const summary = await importFiles(warehouse, paths, {
     importedBy: 'npm start (demo data)',
-    onProgress: (message: unknown) => process.stdout.write(`\r  ${String(typeof message === 'string' ? message : JSON.stringify(message)).slice(0, 100).padEnd(100)}`),
+    onProgress: (p) =>
+      process.stdout.write(
+        `\r  ${basename(p.file)}: ${p.phase} ${p.bytesTotal ? Math.round((100 * p.bytesDone) / p.bytesTotal) : 0} %`.padEnd(80),
+      ),
   });
   process.stdout.write('\n');
   for (const file of summary.files)

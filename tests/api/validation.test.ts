@@ -50,6 +50,12 @@ describe('metric parameters', () => {
     expect(Number(stays[0]?.[0])).toBe(0);
   });
 
+  it('a historical code that maps to one current code is accepted (answered under the current code)', async () => {
+    const response = await api.get('/api/metrics/kad-stays?municipality=1001&from=2024-01&to=2024-03&by=total', token);
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { rows: { municipality: string }[] }).rows.map((r) => r.municipality)).toEqual(['4204']);
+  });
+
   it('valid parameters pass (empty database: no rows, still 200)', async () => {
     const response = await api.get('/api/metrics/kad-stays?municipality=4204,knutepunkt-sorlandet&from=2024-01&to=2024-03&by=quarter&age=67%2B&sex=K', token);
     expect(response.status).toBe(200);
