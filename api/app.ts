@@ -74,7 +74,7 @@ export function buildApp(options: AppOptions): StyringsdataApp {
 
   const app = new Hono<AppEnv>();
   app.use(async (c, next) => {
-    const id = c.req.header('x-request-id')?.slice(0, 64) || randomUUID();
+    const id = c.req.header('x-request-id')?.replace(/[^\w.-]/g, '').slice(0, 64) || randomUUID();
     const started = performance.now();
     c.set('services', services);
     c.header('X-Request-Id', id);
