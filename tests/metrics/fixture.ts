@@ -9,6 +9,8 @@ import { tempDir } from '../helpers/temp.ts';
 export interface HospitalStayInput {
   patient: string;
   municipality?: string;
+  /** kommunenr as delivered (the importer has mapped it to `municipality`); default = municipality. */
+  rawMunicipality?: string;
   age?: number;
   sex?: 'M' | 'K';
   admitted: string;
@@ -59,7 +61,7 @@ export async function testWarehouse(): Promise<TestWarehouse> {
       counter += 1;
       const municipality = s.municipality ?? '4204';
       await run(
-        `INSERT INTO hospital_stay VALUES ($hospital, $id, $patient, $municipality, $municipality, true, $age, $sex, $sex,
+        `INSERT INTO hospital_stay VALUES ($hospital, $id, $patient, $municipality, $raw, true, $age, $sex, $sex,
           $admitted::TIMESTAMP, $discharged::TIMESTAMP, $urgency, $urgency, $diagnosis, $diagnosis, $ready::TIMESTAMP,
           $to, $area, 1, 2)`,
         {
@@ -67,6 +69,7 @@ export async function testWarehouse(): Promise<TestWarehouse> {
           id: `s${counter}`,
           patient: s.patient,
           municipality,
+          raw: s.rawMunicipality ?? municipality,
           age: s.age ?? 80,
           sex: s.sex ?? 'K',
           admitted: s.admitted,
