@@ -1,0 +1,49 @@
+// The catalogue and the analysts' views: the definition text is the SQL file's opening comment,
+// every object is installed with a comment, and installing twice changes nothing.
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analystObjects, dataThrough, installMetricViews, metricCatalogue, metricSql, queryMetric } from '../../api/metrics/engine.ts';
+import { metricIds } from '../../api/types.ts';
+import { testWarehouse, type TestWarehouse } from './fixture.ts';
+
+let t: TestWarehouse;
+beforeAll(async () => {
+  t = await testWarehouse();
+});
+afterAll(() => t?.close());
+
+describe('metric catalogue', () => {
+  it('lists every metric once with the opening comment of its SQL file as definition', () => {
+    expect(metricCatalogue.map((m) => m.id)).toEqual([...metricIds]);
+    const readmissions = metricCatalogue.find((m) => m.id === 'readmissions')!;
+    expect(readmissions.definition).toMatch(/^30-day readmissions \(crude rate; the national indicator is risk-adjusted\)\. Index episode/);
+    expect(metricSql('readmissions')).toBe(readFileSync(new URL('../../api/metrics/readmissions.sql', import.meta.url), 'utf8'));
+    for (const metric of metricCatalogue) expect(metric.definition.length).toBeGreaterThan(80);
+  });
+
+  it('installs every view and macro with a comment, idempotently', async () => {
+    await installMetricViews(t.warehouse);
+    const installed = await t.sql(`
+      SELECT view_name AS name, comment FROM duckdb_views() WHERE NOT internal
+      UNION ALL SELECT DISTINCT function_name, comment FROM duckdb_functions() WHERE function_type IN ('macro', 'table_macro') AND NOT internal`);
+    const byName = new Map(installed.map((r) => [r.name, r.comment]));
+    for (const object of analystObjects) expect(byName.get(object.name), object.name).toMatch(/\w/);
+    expect(analystObjects.map((o) => o.name)).toEqual(expect.arrayContaining(['episode', 'readmission_index', 'discharge_ready_day', 'kad_bed_day', 'kad_unit_day', 'person_years']));
+  });
+
+  it('answers on an empty warehouse: zero counts, no data through', async () => {
+    expect(await dataThrough(t.warehouse)).toBeNull();
+    for (const metric of metricIds) {
+      const response = await queryMetric(t.warehouse, {
+        metric, municipalities: ['4204'], from: '2024-01', to: '2024-03', by: 'quarter', sex: 'all', standardise: 'age-sex',
+      });
+      expect(response.rows.every((r) => r.numerator === 0 || r.numerator === null), metric).toBe(true);
+    }
+  });
+
+  it('rejects a malformed period', async () => {
+    await expect(queryMetric(t.warehouse, {
+      metric: 'kad-stays', municipalities: ['4204'], from: '2024-13', to: '2024-03', by: 'month', sex: 'all', standardise: 'none',
+    })).rejects.toThrow(/from must be a month YYYY-MM/);
+  });
+});

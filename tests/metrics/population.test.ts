@@ -1,0 +1,106 @@
+// Person-years, age bands, old municipality codes, collaborations and direct age–sex standardisation
+// (metrics.md "Common ground" and "Standardisation"). Uses kad-stays: one row per stay, no merging.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryMetric, UnknownIdError } from '../../api/metrics/engine.ts';
+import type { MetricQuery } from '../../api/types.ts';
+import { testWarehouse, type TestWarehouse } from './fixture.ts';
+
+let t: TestWarehouse;
+const base: MetricQuery = {
+  metric: 'kad-stays', municipalities: ['4204'], from: '2023-01', to: '2023-12', by: 'total', sex: 'all', standardise: 'none',
+};
+const run = (extra: Partial<MetricQuery>) => queryMetric(t.warehouse, { ...base, ...extra });
+
+async function stays(municipality: string, age: number, count: number, admitted = '2023-06-15 10:00') {
+  for (let i = 0; i < count; i += 1) await t.kadStay({ municipality, age, admitted, discharged: '2023-06-16 10:00' });
+}
+
+beforeAll(async () => {
+  t = await testWarehouse();
+  // Standardisation example, women only, year 2023 (a full year: person-years = population):
+  //   4204 Kristiansand: age 20: 1000 residents, 10 stays; age 80: 100 residents, 20 stays.
+  //   4223 Vennesla:     age 20:  500 residents,  5 stays; age 80: 500 residents, 100 stays.
+  await t.population('4204', 2023, 'K', 1000, 20);
+  await t.population('4204', 2023, 'K', 100, 80);
+  await t.population('4223', 2023, 'K', 500, 20);
+  await t.population('4223', 2023, 'K', 500, 80);
+  await stays('4204', 20, 10);
+  await stays('4204', 80, 20);
+  await stays('4223', 20, 5);
+  await stays('4223', 80, 100);
+  // Person-years example, 2024 (leap year): 4215 Lillesand has a band 67-79 of 1300 (100 per age)
+  // and 90+ (stored 90–120) of 310 (10 per age); 2 stays in February by 70-year-olds, one by a
+  // 95-year-old, each delivered under an old code (0926 Lillesand → 4215 in 2020).
+  await t.population('4215', 2024, 'M', 1300, 67, 79);
+  await t.population('4215', 2024, 'M', 310, 90, 120);
+  for (const age of [70, 70, 95]) await t.kadStay({ municipality: '4215', age, sex: 'M', admitted: '2024-02-10 10:00', discharged: '2024-02-11 10:00' });
+});
+afterAll(() => t?.close());
+
+describe('person-years', () => {
+  it('takes February of a leap year as 29/366 of the year', async () => {
+    // 4215, all ages: (1300 + 310) × 29/366 = 127.568…; 3 stays → 3000 ÷ 127.568 = 23.52 per 1000 per year.
+    const { rows } = await run({ municipalities: ['4215'], from: '2024-02', to: '2024-02', by: 'month' });
+    expect(rows[0]!.denominator).toBeCloseTo((1610 * 29) / 366, 10);
+    expect(rows[0]!.value).toBeCloseTo(3000 / ((1610 * 29) / 366), 10);
+  });
+
+  it('spreads a band evenly over its ages for an age filter', async () => {
+    // age 70-74: 5 single ages × 100 = 500 residents × 29/366; 2 stays.
+    const { rows } = await run({ municipalities: ['4215'], from: '2024-02', to: '2024-02', age: '70-74' });
+    expect(rows[0]!.numerator).toBe(2);
+    expect(rows[0]!.denominator).toBeCloseTo((500 * 29) / 366, 10);
+    // 80+: ages 80–89 have no residents; 90+ = 310 → 310 × 29/366; 1 stay.
+    const old = await run({ municipalities: ['4215'], from: '2024-02', to: '2024-02', age: '80+' });
+    expect(old.rows[0]!.numerator).toBe(1);
+    expect(old.rows[0]!.denominator).toBeCloseTo((310 * 29) / 366, 10);
+  });
+
+  it('uses the nearest population year when the period has none (2025 → 2024)', async () => {
+    const { rows } = await run({ municipalities: ['4215'], from: '2025-01', to: '2025-01', by: 'month' });
+    expect(rows[0]!.denominator).toBeCloseTo((1610 * 31) / 365, 10);
+  });
+});
+
+describe('municipalities and collaborations', () => {
+  it('answers an old municipality code under the current one', async () => {
+    // 0926 (Lillesand before 2020) → 4215.
+    const { rows } = await run({ municipalities: ['0926'], from: '2024-02', to: '2024-02' });
+    expect(rows.map((r) => [r.municipality, r.numerator])).toEqual([['4215', 3]]);
+  });
+
+  it('sums a collaboration\'s members into one row', async () => {
+    // Knutepunkt Sørlandet includes 4204, 4215 and 4223: 2023 stays 30 + 105 = 135 over person-years
+    // 1100 + 1000 = 2100. (2023 is a population year of the database, so 4215's missing 2023 rows
+    // count as no residents: the nearest-year rule is about years, not municipalities.)
+    const { rows } = await run({ municipalities: ['knutepunkt-sorlandet'] });
+    expect(rows[0]!.municipality).toBe('knutepunkt-sorlandet');
+    expect(rows[0]!.numerator).toBe(135);
+    expect(rows[0]!.denominator).toBeCloseTo(2100, 8);
+  });
+
+  it('refuses an unknown municipality', async () => {
+    await expect(run({ municipalities: ['9999'] })).rejects.toBeInstanceOf(UnknownIdError);
+    await expect(run({ municipalities: ["4204'; DROP TABLE kad_stay; --"] })).rejects.toBeInstanceOf(UnknownIdError);
+  });
+});
+
+describe('direct age–sex standardisation', () => {
+  it('reproduces the figure computed by hand', async () => {
+    // Standard population 2023 = both municipalities (4215 has no 2023 rows): age group 20–24 women
+    // 1500, 80–84 women 600; weights 1500/2100 = 5/7 and 600/2100 = 2/7.
+    // Age-specific rates are the same in both: 10 per 1000 (age 20) and 200 per 1000 (age 80), so
+    // both standardise to 5/7 × 10 + 2/7 × 200 = 450/7 = 64.29 per 1000, while the crude rates differ:
+    // 4204 30 ÷ 1100 = 27.27, 4223 105 ÷ 1000 = 105.
+    const { rows } = await run({ municipalities: ['4204', '4223'], standardise: 'age-sex', standardYear: 2023 });
+    expect(rows.map((r) => r.municipality)).toEqual(['4204', '4223']);
+    expect(rows[0]!.value).toBeCloseTo(30000 / 1100, 10);
+    expect(rows[1]!.value).toBeCloseTo(105, 10);
+    expect(rows[0]!.standardised).toBeCloseTo(450 / 7, 10);
+    expect(rows[1]!.standardised).toBeCloseTo(450 / 7, 10);
+  });
+
+  it('refuses a standard year without population', async () => {
+    await expect(run({ standardise: 'age-sex', standardYear: 1990 })).rejects.toThrow(/no population for standard year 1990/);
+  });
+});
