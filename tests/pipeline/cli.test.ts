@@ -1,0 +1,64 @@
+// `npm run import` end to end: the real CLI in a child process (tsx), its JSON, table and exit codes.
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { tempDir } from '../helpers/temp.ts';
+import { csv, hospitalColumns, stay, writeExtract } from './extracts.ts';
+
+const dir = tempDir();
+const db = join(dir.path, 'cli.duckdb');
+afterAll(() => dir.remove());
+
+function cli(...args: string[]) {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'pipeline/cli.ts', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, STYRINGSDATA_DB: db },
+    timeout: 60_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const good = writeExtract(dir.path, 'good.csv', csv(hospitalColumns, [stay({ opphold_id: 'C1' }), stay({ opphold_id: 'C2' })]));
+const bad = writeExtract(dir.path, 'bad.csv', csv(hospitalColumns, [stay({ opphold_id: 'C3' }), stay({ opphold_id: 'C4', utskrevet: '31.02.2024' })]));
+
+describe('npm run import', () => {
+  it('imports with --json and exits 0; the same file again is unchanged', () => {
+    const first = cli('--json', good);
+    expect(first.code).toBe(0);
+    const summary = JSON.parse(first.stdout);
+    expect(summary.files).toHaveLength(1);
+    expect(summary.files[0]).toMatchObject({ file: good, kind: 'sykehusopphold', status: 'imported', rowsRead: 2, rowsImported: 2, rowsRejected: 0, errors: [] });
+    const again = cli('--db', db, '--json', good);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout).files[0].status).toBe('unchanged');
+  });
+
+  it('exits 1 when a file is rejected and lists line, column and reason', () => {
+    const result = cli('--json', bad);
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout).files[0]).toMatchObject({
+      status: 'rejected',
+      rowsImported: 0,
+      errors: [{ line: 3, column: 'utskrevet', message: '"31.02.2024" is not a date (use YYYY-MM-DD or DD.MM.YYYY, optionally followed by HH:MM)' }],
+    });
+  });
+
+  it('prints a summary table and the errors for people', () => {
+    const result = cli('--accept-rejects', bad);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/file\s+kind\s+status\s+read\s+imported\s+rejected/);
+    expect(result.stdout).toMatch(/sykehusopphold\s+imported\s+2\s+1\s+1/);
+    expect(result.stdout).toContain('line 3, column utskrevet: "31.02.2024" is not a date');
+  });
+
+  it.each([
+    [['--frobnicate', 'x.csv'], /unknown option --frobnicate/],
+    [[], /give at least one file/],
+    [['no-such-file.csv'], /no-such-file.csv: no such file/],
+  ])('exits 2 on a usage error %j', (args, message) => {
+    const result = cli(...args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).toContain('Usage: npm run import');
+  });
+});
