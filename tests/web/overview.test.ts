@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricRow } from '../../api/types.ts';
 import { addMonths, monthRange } from '../../web/src/lib/months.ts';
-import { comparable, latestMonth, windowsEndingAt } from '../../web/src/lib/overview.ts';
+import { comparable, hasFigures, latestMonth, rankingExtremes, windowsEndingAt } from '../../web/src/lib/overview.ts';
 
 const row = (period: string, denominator: number | null, suppressed = false): MetricRow => ({
   municipality: '4223',
@@ -50,5 +50,24 @@ describe('comparable', () => {
     expect(comparable(row('2024-03', 40))).toBe(10);
     expect(comparable(row('2024-03', 40, true))).toBeNull();
     expect(comparable(undefined)).toBeNull();
+  });
+});
+
+describe('hasFigures', () => {
+  it('says an answer of empty months has nothing to draw, but a suppressed month is a figure', () => {
+    expect(hasFigures([row('2024-01', 0), row('2024-02', null)])).toBe(false);
+    expect(hasFigures([row('2024-01', 0), row('2024-02', 9, true)])).toBe(true);
+  });
+});
+
+describe('rankingExtremes', () => {
+  it('keeps every row of a small set and the 20 highest and 20 lowest of a large one', () => {
+    const small = Array.from({ length: 40 }, (_, i) => i);
+    expect(rankingExtremes(small)).toEqual({ shown: small, cut: false });
+    const large = Array.from({ length: 357 }, (_, i) => i);
+    const { shown, cut } = rankingExtremes(large);
+    expect(cut).toBe(true);
+    expect(shown).toHaveLength(40);
+    expect([shown[0], shown[19], shown[20], shown[39]]).toEqual([0, 19, 337, 356]);
   });
 });

@@ -41,3 +41,13 @@ export function windowsEndingAt(latest: string): Windows {
 export function comparable(row: MetricRow | undefined): number | null {
   return row && !row.suppressed && row.value !== null ? row.value : null;
 }
+
+/** Whether any row carries a figure (a suppressed cell counts: it exists but is hidden). */
+export function hasFigures(rows: MetricRow[]): boolean {
+  return rows.some((row) => row.suppressed || (row.denominator ?? 0) > 0);
+}
+
+/** The rows a ranking chart can show legibly: all when few, else the `each` highest and lowest. */
+export function rankingExtremes<T>(ranked: T[], each = 20): { shown: T[]; cut: boolean } {
+  return ranked.length <= each * 2 ? { shown: ranked, cut: false } : { shown: [...ranked.slice(0, each), ...ranked.slice(-each)], cut: true };
+}

@@ -96,6 +96,7 @@ export const en: Record<MessageKey, string> = {
   'compare.limit95': '95 % limit',
   'compare.limit998': '99.8 % limit',
   'compare.overall': 'Overall: {value}',
+  'compare.extremes': 'The chart shows the {count} highest and the {count} lowest; the table below has all.',
   'compare.variation': 'Variation',
   'compare.maxMin': 'Highest ÷ lowest',
   'compare.cv': 'Coefficient of variation',

@@ -95,6 +95,7 @@ export const nb = {
   'compare.limit95': '95 %-grense',
   'compare.limit998': '99,8 %-grense',
   'compare.overall': 'Samlet: {value}',
+  'compare.extremes': 'Figuren viser de {count} høyeste og de {count} laveste; tabellen under har alle.',
   'compare.variation': 'Variasjon',
   'compare.maxMin': 'Høyeste ÷ laveste',
   'compare.cv': 'Variasjonskoeffisient',
