@@ -37,7 +37,7 @@ let h: SqlHarness;
 beforeAll(async () => {
   h = await sqlHarness({ seed, prepare: installMetricViews });
 });
-afterAll(() => h?.close());
+afterAll(async () => h?.close());
 
 async function rows(id: string): Promise<unknown[][]> {
   const example = exampleQueries.find((e) => e.id === id)!;

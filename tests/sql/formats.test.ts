@@ -12,7 +12,7 @@ let h: SqlHarness;
 beforeAll(async () => {
   h = await sqlHarness();
 });
-afterAll(() => h?.close());
+afterAll(async () => h?.close());
 
 // 5 000 rows (three DuckDB chunks) of every type the formats map specially, with NULLs.
 const everyType = `SELECT i::INTEGER AS int_col,

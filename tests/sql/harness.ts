@@ -1,25 +1,35 @@
-// A small real app for the SQL workbench specifications: a real DuckDB file in a temp dir, locked
-// down as the server does, with sqlRoutes mounted behind a stand-in for app.ts's auth middleware
-// (header x-test-role picks the logged-in role; none = not logged in). Audit entries are collected.
+// The real app (api/app.ts buildApp) for the SQL workbench specifications: a real DuckDB file in a temp
+// dir, locked down as the server does, real users logging in over HTTP (bearer tokens), the real
+// audit log. `post(body, role, username)` sends POST /api/sql as a user of that role (null = no login).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Hono } from 'hono';
+import pino from 'pino';
+import { buildApp, type StyringsdataApp } from '../../api/app.ts';
+import { createUser } from '../../api/auth/users.ts';
+import type { Role } from '../../api/types.ts';
 import { lockDown, openWarehouse, type Warehouse } from '../../pipeline/db.ts';
-import type { AppEnv, AuditEntry } from '../../api/env.ts';
-import { sqlRoutes } from '../../api/routes/sql.ts';
-import type { Role, SessionUser } from '../../api/types.ts';
 import { tempDir } from '../helpers/temp.ts';
 
-export interface SqlHarness {
-  app: Hono<AppEnv>;
+export interface AuditRow {
+  username: string | null;
+  action: string;
+  target: string | null;
+  parameters: { sql?: string; limit?: number } | null;
+  outcome: string | null;
+}
+
+export interface SqlHarness extends StyringsdataApp {
   warehouse: Warehouse;
   dir: string;
   importDirectory: string;
-  audits: { user: SessionUser | null; entry: AuditEntry }[];
-  post(body: unknown, role?: Role | null): Promise<Response>;
+  /** Headers of a logged-in user (created on first use; default name `<role>1`). */
+  as(role: Role, username?: string): Promise<Record<string, string>>;
+  post(body: unknown, role?: Role | null, username?: string): Promise<Response>;
   /** POST and read the whole body (a streamed answer holds its query slot until read). */
-  status(body: unknown, role?: Role | null): Promise<number>;
-  close(): void;
+  status(body: unknown, role?: Role | null, username?: string): Promise<number>;
+  /** audit_log after writing what is queued. */
+  audits(): Promise<AuditRow[]>;
+  close(): Promise<void>;
 }
 
 export async function sqlHarness(
@@ -32,40 +42,73 @@ export async function sqlHarness(
   const importDirectory = join(temp.path, 'imports');
   mkdirSync(importDirectory, { recursive: true });
   await lockDown(warehouse, importDirectory, options.memoryLimit ?? '1GB');
-  const audits: SqlHarness['audits'] = [];
-  const app = new Hono<AppEnv>();
-  app.use('*', async (c, next) => {
-    c.set('services', {
-      warehouse,
-      importDirectory,
-      audit: async (user, entry) => void audits.push({ user, entry }),
-    });
-    const role = c.req.header('x-test-role') as Role | undefined;
-    if (role) c.set('user', { username: c.req.header('x-test-user') ?? `${role}1`, role, municipalities: [] });
-    await next();
+  const built = buildApp({
+    warehouse,
+    importDirectory,
+    logger: pino({ level: 'silent' }),
+    throttle: { baseDelayMs: 1, maxDelayMs: 5 },
   });
-  app.route('/api/sql', sqlRoutes);
-  const post: SqlHarness['post'] = (body, role = 'analyst') =>
-    Promise.resolve(
-      app.request('/api/sql', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(role ? { 'x-test-role': role } : {}) },
-        body: JSON.stringify(body),
-      }),
-    );
+  const { app } = built;
+
+  const tokens = new Map<string, Promise<string>>();
+  const tokenOf = (role: Role, username: string) => {
+    let token = tokens.get(username);
+    if (!token) {
+      token = (async () => {
+        await createUser(warehouse, { username, password: `password-${username}`, role, municipalities: role === 'leader' ? ['4204'] : [] });
+        const response = await app.request('/api/auth/login', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ username, password: `password-${username}` }),
+        });
+        if (response.status !== 200) throw new Error(`login ${username}: ${response.status} ${await response.text()}`);
+        return ((await response.json()) as { token: string }).token;
+      })();
+      tokens.set(username, token);
+    }
+    return token;
+  };
+  const as = async (role: Role, username = `${role}1`) => ({
+    authorization: `Bearer ${await tokenOf(role, username)}`,
+    'content-type': 'application/json',
+  });
+  const post: SqlHarness['post'] = async (body, role = 'analyst', username) =>
+    app.request('/api/sql', {
+      method: 'POST',
+      headers: role ? await as(role, username) : { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+
   return {
-    app,
+    ...built,
     warehouse,
     dir: temp.path,
     importDirectory,
-    audits,
+    as,
     post,
-    async status(body, role = 'analyst') {
-      const response = await post(body, role);
+    async status(body, role = 'analyst', username) {
+      const response = await post(body, role, username);
       await response.arrayBuffer();
       return response.status;
     },
-    close() {
+    async audits() {
+      await built.auditLog.flush();
+      return warehouse.withConnection(async (connection) => {
+        const reader = await connection.runAndReadAll(
+          `SELECT username, action, target, parameters, outcome FROM audit_log ORDER BY id`,
+        );
+        return reader.getRowObjectsJS().map((row) => ({
+          username: row.username as string | null,
+          action: String(row.action),
+          target: row.target as string | null,
+          parameters: row.parameters ? (JSON.parse(String(row.parameters)) as AuditRow['parameters']) : null,
+          outcome: row.outcome as string | null,
+        }));
+      });
+    },
+    async close() {
+      await built.auditLog.flush();
+      built.runtime.cache.dispose();
       warehouse.close();
       temp.remove();
     },

@@ -15,13 +15,13 @@ beforeAll(async () => {
       COMMENT ON MACRO TABLE stays_in IS 'Stays of one municipality.';`,
   });
 });
-afterAll(() => h?.close());
+afterAll(async () => h?.close());
 
-const as = (user: string, role = 'analyst') => ({ 'x-test-role': role, 'x-test-user': user, 'content-type': 'application/json' });
+const as = (user: string, role: 'analyst' | 'viewer' = 'analyst') => h.as(role, user);
 
 describe('GET /api/sql/schema', () => {
   it('lists the documented tables, views and macros with comments, and no private table', async () => {
-    const response = await h.app.request('/api/sql/schema', { headers: as('a') });
+    const response = await h.app.request('/api/sql/schema', { headers: await as('anna') });
     expect(response.status).toBe(200);
     const schema = (await response.json()) as { tables: CatalogRelation[]; macros: CatalogMacro[] };
     const names = schema.tables.map((t) => t.name);
@@ -47,9 +47,9 @@ describe('GET /api/sql/schema', () => {
 
 describe('/api/sql/saved', () => {
   const save = async (user: string, body: unknown) =>
-    h.app.request('/api/sql/saved', { method: 'POST', headers: as(user), body: JSON.stringify(body) });
+    h.app.request('/api/sql/saved', { method: 'POST', headers: await as(user), body: JSON.stringify(body) });
   const list = async (user: string) =>
-    ((await (await h.app.request('/api/sql/saved', { headers: as(user) })).json()) as { queries: SavedQuery[] }).queries;
+    ((await (await h.app.request('/api/sql/saved', { headers: await as(user) })).json()) as { queries: SavedQuery[] }).queries;
 
   it('keeps private queries private and shows shared ones to everyone', async () => {
     const mine = (await (await save('kari', { title: 'Mine', sql: 'SELECT 1' })).json()) as SavedQuery;
@@ -59,14 +59,14 @@ describe('/api/sql/saved', () => {
 
     expect((await list('kari')).map((q) => q.title)).toEqual(['Mine', 'Reinnleggelser per diagnosegruppe']);
     expect((await list('ola')).map((q) => q.title)).toEqual(['Reinnleggelser per diagnosegruppe']);
-    expect((await h.app.request(`/api/sql/saved/${mine.id}`, { headers: as('ola') })).status).toBe(404);
-    expect((await h.app.request(`/api/sql/saved/${mine.id}`, { headers: as('kari') })).status).toBe(200);
+    expect((await h.app.request(`/api/sql/saved/${mine.id}`, { headers: await as('ola') })).status).toBe(404);
+    expect((await h.app.request(`/api/sql/saved/${mine.id}`, { headers: await as('kari') })).status).toBe(200);
   });
 
   it('lets only the owner delete', async () => {
     const query = (await (await save('kari', { title: 'Shared', sql: 'SELECT 3', shared: true })).json()) as SavedQuery;
-    expect((await h.app.request(`/api/sql/saved/${query.id}`, { method: 'DELETE', headers: as('ola') })).status).toBe(404);
-    expect((await h.app.request(`/api/sql/saved/${query.id}`, { method: 'DELETE', headers: as('kari') })).status).toBe(204);
+    expect((await h.app.request(`/api/sql/saved/${query.id}`, { method: 'DELETE', headers: await as('ola') })).status).toBe(404);
+    expect((await h.app.request(`/api/sql/saved/${query.id}`, { method: 'DELETE', headers: await as('kari') })).status).toBe(204);
     expect((await list('ola')).map((q) => q.id)).not.toContain(query.id);
   });
 
@@ -74,6 +74,6 @@ describe('/api/sql/saved', () => {
     const untitled = await save('kari', { title: ' ', sql: 'SELECT 1' });
     expect(untitled.status).toBe(400);
     expect(((await untitled.json()) as { error: { message: string } }).error.message).toMatch(/title/);
-    expect((await h.app.request('/api/sql/saved', { headers: as('v', 'viewer') })).status).toBe(403);
+    expect((await h.app.request('/api/sql/saved', { headers: await as('vera', 'viewer') })).status).toBe(403);
   });
 });

@@ -11,7 +11,7 @@ let h: SqlHarness;
 beforeAll(async () => {
   h = await sqlHarness();
 });
-afterAll(() => h?.close());
+afterAll(async () => h?.close());
 
 describe('decodeResult', () => {
   it('shows the rows asked for and knows when the server had more', async () => {
