@@ -7,9 +7,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { tableFromIPC } from 'apache-arrow';
-import { Hono } from 'hono';
-import type { AppEnv } from '../api/env.ts';
-import { sqlRoutes } from '../api/routes/sql.ts';
+import pino from 'pino';
+import { buildApp } from '../api/app.ts';
+import { createUser } from '../api/auth/users.ts';
 import { lockDown, openWarehouse } from '../pipeline/db.ts';
 import { tempDir } from '../tests/helpers/temp.ts';
 
@@ -28,19 +28,18 @@ await warehouse.withConnection((c) =>
 const importDirectory = join(temp.path, 'imports');
 mkdirSync(importDirectory, { recursive: true });
 await lockDown(warehouse, importDirectory, '2GB');
-// The real router behind a stand-in for app.ts's login (a bearer token check would add nothing here).
-const app = new Hono<AppEnv>();
-app.use('*', async (c, next) => {
-  c.set('services', { warehouse, importDirectory, audit: async () => {} });
-  if (c.req.header('authorization') === 'Bearer bench') c.set('user', { username: 'bench', role: 'analyst', municipalities: [] });
-  await next();
-});
-app.route('/api/sql', sqlRoutes);
+const { app, auditLog, runtime } = buildApp({ warehouse, importDirectory, logger: pino({ level: 'silent' }) });
+await createUser(warehouse, { username: 'bench', password: 'bench-password-1', role: 'analyst', municipalities: [] });
 const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
 await new Promise((resolve) => server.once('listening', resolve));
 const address = server.address();
 const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-const token = 'bench';
+const login = await fetch(`${base}/api/auth/login`, {
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ username: 'bench', password: 'bench-password-1' }),
+});
+const { token } = (await login.json()) as { token: string };
 
 async function run(format: 'json' | 'arrow', sql = 'SELECT * FROM bench_rows', limit = rows, expectRows: number | null = Math.min(rows, limit)) {
   const started = performance.now();
@@ -104,5 +103,7 @@ console.log(`… while 4 heavy analyst queries ran (${(heavyMs / 1000).toFixed(1
 console.log(`heavy results: ${(await heavyRuns).map((r) => (typeof r === 'string' ? r.slice(0, 200) : `${ms(r.transferMs)} ms`)).join(', ')}`);
 
 server.close();
+await auditLog.flush();
+runtime.cache.dispose();
 warehouse.close();
 temp.remove();
