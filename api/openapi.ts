@@ -110,6 +110,25 @@ export const openApiDocument = {
         },
       },
     },
+    '/api/sql/schema': {
+      get: {
+        summary: 'What analyst SQL may query: tables and views with columns, types and comments, and the analyst macros (analyst, admin)',
+        responses: { '200': { description: 'Schema', content: json({ type: 'object', properties: { tables: { type: 'array', items: { type: 'object' } }, macros: { type: 'array', items: { type: 'object' } } } }) }, ...errors },
+      },
+    },
+    '/api/sql/saved': {
+      get: { summary: 'Saved SQL queries: own and shared (analyst, admin)', responses: { '200': { description: 'Queries', content: json({ type: 'object', properties: { queries: { type: 'array', items: ref('SavedQuery') } } }) }, ...errors } },
+      post: {
+        summary: 'Save a SQL query (analyst, admin)',
+        requestBody: { required: true, content: json({ type: 'object', required: ['title', 'sql'], properties: { title: { type: 'string' }, sql: { type: 'string' }, shared: { type: 'boolean' } } }) },
+        responses: { '201': { description: 'Saved', content: json(ref('SavedQuery')) }, ...errors },
+      },
+    },
+    '/api/sql/saved/{id}': {
+      parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }],
+      get: { summary: 'One saved query (own or shared)', responses: { '200': { description: 'Query', content: json(ref('SavedQuery')) }, ...errors } },
+      delete: { summary: 'Delete an own saved query', responses: { '204': { description: 'Deleted' }, ...errors } },
+    },
     '/api/imports': {
       get: { summary: 'The import log, newest first (admin)', responses: { '200': { description: 'Log', content: json({ type: 'array', items: ref('ImportLogEntry') }) }, '401': errors['401'], '403': errors['403'] } },
       post: {
@@ -241,7 +260,18 @@ export const openApiDocument = {
       SqlRequest: {
         type: 'object',
         required: ['sql'],
-        properties: { sql: { type: 'string' }, format: { type: 'string', enum: ['json', 'csv', 'arrow', 'parquet'] }, limit: { type: 'integer' } },
+        properties: {
+          sql: { type: 'string' },
+          format: { type: 'string', enum: ['json', 'csv', 'arrow', 'parquet'] },
+          limit: { type: 'integer', description: 'Row cap (default 10000, at most 5000000); more rows give truncated: true' },
+          timeoutMs: { type: 'integer', description: 'A shorter time limit than the server’s 30 s' },
+          filename: { type: 'string', description: 'Download name without extension (æøå kept via filename*)' },
+          csv: { type: 'object', properties: { delimiter: { type: 'string', enum: [',', ';', '\t'] }, bom: { type: 'boolean' }, decimalComma: { type: 'boolean' } } },
+        },
+      },
+      SavedQuery: {
+        type: 'object',
+        properties: { id: { type: 'integer' }, username: { type: 'string' }, title: { type: 'string' }, sql: { type: 'string' }, shared: { type: 'boolean' }, createdAt: { type: 'string' } },
       },
       ImportError: { type: 'object', properties: { line: { type: 'integer', nullable: true }, column: { type: 'string', nullable: true }, message: { type: 'string' } } },
       FileImportResult: {
