@@ -107,7 +107,7 @@ export function metricSql(id: MetricId): string {
 
 export interface AnalystObject {
   name: string;
-  kind: 'view' | 'table_macro' | 'macro';
+  kind: 'view' | 'table_macro' | 'macro' | 'table';
   file: string;
   /** The file's opening comment: what the object's metric or building block means. */
   definition: string;
@@ -117,9 +117,9 @@ export interface AnalystObject {
 export const analystObjects: AnalystObject[] = sqlFiles.flatMap((file) => {
   const text = sqlOf(file);
   const definition = openingComment(text);
-  return [...text.matchAll(/CREATE OR REPLACE (VIEW|MACRO) (\w+)\s*(?:\([^)]*\))?\s*AS\s+(TABLE)?/g)].map((m) => ({
+  return [...text.matchAll(/CREATE (?:OR REPLACE )?(VIEW|MACRO|TABLE IF NOT EXISTS) (\w+)\s*(?:\([^)]*\))?\s*AS\s+(TABLE)?/g)].map((m) => ({
     name: m[2]!,
-    kind: m[1] === 'VIEW' ? ('view' as const) : m[3] ? ('table_macro' as const) : ('macro' as const),
+    kind: m[1] === 'VIEW' ? ('view' as const) : m[1] !== 'MACRO' ? ('table' as const) : m[3] ? ('table_macro' as const) : ('macro' as const),
     file,
     definition,
   }));

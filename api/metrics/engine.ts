@@ -7,18 +7,29 @@ import type { Warehouse } from '../../pipeline/db.ts';
 import type { CompareResponse, MetricQuery, MetricResponse, MetricRow } from '../types.ts';
 import { metricCatalogue, metricSql, analystObjects, specOf, sqlFiles, sqlOf, type MetricSpec } from './catalogue.ts';
 import { buildMetricQuery } from './query-sql.ts';
+import { dropOutdatedDerived, ensureDerived, refreshDerived } from './derived.ts';
 import { compareFigures } from './compare.ts';
 import { rateInterval, wilson } from './statistics.ts';
 import { InvalidQueryError, UnknownIdError, monthStart, municipalityTargets, parseAge, unitTargets } from './targets.ts';
 
-export { metricCatalogue, metricSql, analystObjects, UnknownIdError, InvalidQueryError };
+export { metricCatalogue, metricSql, analystObjects, UnknownIdError, InvalidQueryError, refreshDerived, ensureDerived };
 
-/** CREATE OR REPLACE every view and macro of api/metrics/*.sql (idempotent). */
+/** CREATE OR REPLACE every view and macro of api/metrics/*.sql (idempotent), then brings the derived
+ *  tables up to date (a no-op when nothing changed). */
 export async function installMetricViews(warehouse: Warehouse): Promise<void> {
   await warehouse.withConnection(async (connection) => {
+    await dropOutdatedDerived(connection);
     for (const file of sqlFiles) await connection.run(sqlOf(file));
   });
+  await ensureDerived(warehouse);
+  // After each committed import, rebuild right away so analysts' SQL on episode sees the new data.
+  if (!listening.has(warehouse)) {
+    listening.add(warehouse);
+    warehouse.onDataChange(() => void ensureDerived(warehouse).catch(() => undefined));
+  }
 }
+
+const listening = new WeakSet<Warehouse>();
 
 /** The latest time stamp in the hospital extracts, ISO 8601 without zone (local Norwegian time). */
 export async function dataThrough(warehouse: Warehouse): Promise<string | null> {
@@ -34,6 +45,7 @@ export async function dataThrough(warehouse: Warehouse): Promise<string | null> 
 /** One row per target and period, unsuppressed. */
 export async function queryMetric(warehouse: Warehouse, query: MetricQuery): Promise<MetricResponse> {
   const spec = requireSpec(query.metric);
+  await ensureDerived(warehouse);
   return warehouse.withConnection(async (connection) => {
     const targets = spec.perUnit
       ? await unitTargets(connection, query.units ?? [])
@@ -47,6 +59,7 @@ export async function queryMetric(warehouse: Warehouse, query: MetricQuery): Pro
  *  over the whole period, with the funnel limits, outliers and variation figures. */
 export async function compareMetric(warehouse: Warehouse, query: MetricQuery): Promise<CompareResponse> {
   const spec = requireSpec(query.metric);
+  await ensureDerived(warehouse);
   return warehouse.withConnection(async (connection) => {
     const targets = spec.perUnit
       ? await unitTargets(connection, query.units ?? [])

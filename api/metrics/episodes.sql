@@ -4,8 +4,9 @@
 -- discharge (NULL while a stay is still open); municipality, age, sex, main diagnosis and service
 -- area are the first stay's; it is acute if any of its stays is acute; discharged_to is the last
 -- stay's. episodes(area) merges the stays of one service area ('all' = every stay); the view
--- episode is episodes('all').
-CREATE OR REPLACE MACRO episodes(area) AS TABLE
+-- episode is episodes('all'). episodes_from_stays(area) computes them from hospital_stay; episodes(area)
+-- reads the same rows from derived_episode, which refreshDerived() rebuilds after every import.
+CREATE OR REPLACE MACRO episodes_from_stays(area) AS TABLE
 WITH stay AS (
   SELECT *, coalesce(discharged, TIMESTAMP 'infinity') AS ends
   FROM hospital_stay
@@ -35,6 +36,15 @@ SELECT patient_id,
        count(*)::INTEGER AS stays
 FROM numbered
 GROUP BY patient_id, episode_no;
+COMMENT ON MACRO TABLE episodes_from_stays IS 'episodes_from_stays(area): hospital stays of a service area (''all'', ''somatikk'', ''psykisk_helsevern'', ''tsb'') merged into episodes (8-hour rule across hospitals), computed from hospital_stay.';
+
+-- Materialised: the merge is a window over every stay, too slow to repeat per dashboard request.
+CREATE TABLE IF NOT EXISTS derived_episode AS
+SELECT 'all'::VARCHAR AS episode_area, * FROM episodes_from_stays('all') LIMIT 0;
+COMMENT ON TABLE derived_episode IS 'episodes_from_stays(area) for every service area (episode_area = all, somatikk, psykisk_helsevern, tsb), rebuilt after each import.';
+
+CREATE OR REPLACE MACRO episodes(area) AS TABLE
+SELECT * EXCLUDE (episode_area) FROM derived_episode WHERE episode_area = area;
 COMMENT ON MACRO TABLE episodes IS 'episodes(area): hospital stays of a service area (''all'', ''somatikk'', ''psykisk_helsevern'', ''tsb'') merged into episodes (8-hour rule across hospitals).';
 
 CREATE OR REPLACE VIEW episode AS SELECT * FROM episodes('all');

@@ -7,7 +7,7 @@
 -- value = % with a 95 % Wilson interval. Attributed to the index episode's municipality and the month
 -- of its discharge. Diagnosis groups filter on the main diagnosis of the index episode's first stay.
 -- Episodes are built from the stays of the chosen service area (default somatikk).
-CREATE OR REPLACE MACRO readmission_index(area) AS TABLE
+CREATE OR REPLACE MACRO readmission_index_from_episodes(area) AS TABLE
 WITH e AS (
   SELECT *, min(CASE WHEN acute THEN admitted END)
               OVER (PARTITION BY patient_id ORDER BY episode_no ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING)
@@ -21,6 +21,15 @@ SELECT patient_id, episode_no, admitted, discharged,
        discharged + INTERVAL 30 DAY <= (SELECT hospital_data_through FROM data_through) AS follow_up_complete
 FROM e
 WHERE discharged IS NOT NULL AND coalesce(discharged_to, '') <> 'dod';
+COMMENT ON MACRO TABLE readmission_index_from_episodes IS 'readmission_index_from_episodes(area): computes readmission_index(area) from episodes(area).';
+
+-- Materialised like the episodes (refreshDerived()).
+CREATE TABLE IF NOT EXISTS derived_readmission_index AS
+SELECT 'all'::VARCHAR AS episode_area, * FROM readmission_index_from_episodes('all') LIMIT 0;
+COMMENT ON TABLE derived_readmission_index IS 'readmission_index_from_episodes(area) for every service area, rebuilt after each import.';
+
+CREATE OR REPLACE MACRO readmission_index(area) AS TABLE
+SELECT * EXCLUDE (episode_area) FROM derived_readmission_index WHERE episode_area = area;
 COMMENT ON MACRO TABLE readmission_index IS 'readmission_index(area): every episode discharged alive, with readmitted (acute episode within 30 × 24 h) and follow_up_complete (discharge + 30 days ≤ data through). Index episodes are those with follow_up_complete.';
 
 CREATE OR REPLACE MACRO readmissions_facts(area, diagnosis_group) AS TABLE

@@ -25,10 +25,11 @@ describe('metric catalogue', () => {
     await installMetricViews(t.warehouse);
     const installed = await t.sql(`
       SELECT view_name AS name, comment FROM duckdb_views() WHERE NOT internal
+      UNION ALL SELECT table_name, comment FROM duckdb_tables()
       UNION ALL SELECT DISTINCT function_name, comment FROM duckdb_functions() WHERE function_type IN ('macro', 'table_macro') AND NOT internal`);
     const byName = new Map(installed.map((r) => [r.name, r.comment]));
     for (const object of analystObjects) expect(byName.get(object.name), object.name).toMatch(/\w/);
-    expect(analystObjects.map((o) => o.name)).toEqual(expect.arrayContaining(['episode', 'readmission_index', 'discharge_ready_day', 'kad_bed_day', 'kad_unit_day', 'person_years']));
+    expect(analystObjects.map((o) => o.name)).toEqual(expect.arrayContaining(['episode', 'readmission_index', 'discharge_ready_day', 'kad_bed_day', 'kad_unit_day', 'person_years', 'derived_episode']));
   });
 
   it('answers on an empty warehouse: zero counts, no data through', async () => {

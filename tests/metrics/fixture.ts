@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { openWarehouse, type Warehouse } from '../../pipeline/db.ts';
-import { installMetricViews } from '../../api/metrics/engine.ts';
+import { ensureDerived, installMetricViews } from '../../api/metrics/engine.ts';
 import { tempDir } from '../helpers/temp.ts';
 
 export interface HospitalStayInput {
@@ -115,6 +115,8 @@ export async function testWarehouse(): Promise<TestWarehouse> {
       );
     },
     async sql(statement) {
+      // Rows were inserted behind the importer's back: bring the derived episodes up to date first.
+      await ensureDerived(warehouse);
       return (await connection.runAndReadAll(statement)).getRowObjectsJson() as Record<string, unknown>[];
     },
     close() {

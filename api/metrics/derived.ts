@@ -1,0 +1,92 @@
+// Materialised building blocks. Merging stays into episodes is a window over every hospital stay
+// (seconds on the national data), too slow to repeat per request, so episodes and readmission
+// index episodes are kept in derived_* tables. They are rebuilt
+//   - by refreshDerived(connection), which the importer may call inside its import transaction, and
+//   - otherwise automatically before the next metric query, when hospital_stay's fingerprint
+//     (row count, latest import, latest time stamps) or the metric SQL has changed since the last build.
+import { createHash } from 'node:crypto';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Warehouse } from '../../pipeline/db.ts';
+import { sqlFiles, sqlOf } from './catalogue.ts';
+
+/** Changes whenever any metric SQL file changes: derived tables built by other SQL are rebuilt. */
+export const definitionHash = createHash('sha256').update(sqlFiles.map(sqlOf).join('\n')).digest('hex').slice(0, 16);
+
+const areas = ['all', 'somatikk', 'psykisk_helsevern', 'tsb'] as const;
+const unionOver = (macro: string) =>
+  areas.map((area) => `SELECT '${area}'::VARCHAR AS episode_area, * FROM ${macro}('${area}')`).join('\nUNION ALL\n');
+
+const stateTable = `CREATE TABLE IF NOT EXISTS derived_state (
+  definition_hash VARCHAR NOT NULL, source_fingerprint VARCHAR NOT NULL, refreshed_at TIMESTAMP NOT NULL)`;
+
+async function fingerprint(connection: DuckDBConnection): Promise<string> {
+  const reader = await connection.runAndReadAll(`SELECT concat_ws('|', count(*), max(import_id), max(admitted), max(discharged),
+      max(ready_for_discharge), sum(source_line)) AS f FROM hospital_stay`);
+  return String(reader.getRowObjects()[0]?.f ?? '');
+}
+
+async function storedState(connection: DuckDBConnection): Promise<{ hash: string; fingerprint: string } | null> {
+  await connection.run(stateTable);
+  const row = (await connection.runAndReadAll('SELECT definition_hash, source_fingerprint FROM derived_state LIMIT 1')).getRowObjects()[0];
+  return row ? { hash: String(row.definition_hash), fingerprint: String(row.source_fingerprint) } : null;
+}
+
+/** Drops derived tables built by an older version of the metric SQL (their columns may differ). */
+export async function dropOutdatedDerived(connection: DuckDBConnection): Promise<void> {
+  const state = await storedState(connection);
+  if (state && state.hash === definitionHash) return;
+  await connection.run('DROP VIEW IF EXISTS episode');
+  await connection.run('DROP TABLE IF EXISTS derived_readmission_index');
+  await connection.run('DROP TABLE IF EXISTS derived_episode');
+  await connection.run('DELETE FROM derived_state');
+}
+
+/**
+ * Rebuilds the derived tables from the current facts. Runs in the caller's transaction if there is
+ * one (the importer: readers then see old facts with old episodes or new with new, never a mix).
+ * Needs the metric views installed (installMetricViews); installs them when missing.
+ */
+export async function refreshDerived(connection: DuckDBConnection): Promise<void> {
+  const installed = await connection.runAndReadAll(
+    `SELECT count(*) AS n FROM duckdb_functions() WHERE function_name = 'episodes_from_stays'`,
+  );
+  if (Number(installed.getRowObjects()[0]?.n ?? 0) === 0) {
+    await connection.run(stateTable);
+    for (const file of sqlFiles) await connection.run(sqlOf(file));
+  }
+  await connection.run(`CREATE OR REPLACE TABLE derived_episode AS ${unionOver('episodes_from_stays')} ORDER BY episode_area, patient_id, episode_no`);
+  await connection.run(`CREATE OR REPLACE TABLE derived_readmission_index AS ${unionOver('readmission_index_from_episodes')}`);
+  // CREATE OR REPLACE drops the tables' comments: apply the ones the SQL files give them again.
+  for (const comment of sqlFiles.flatMap((file) => sqlOf(file).match(/^COMMENT ON TABLE derived_\w+ IS '(?:[^']|'')*';$/gm) ?? []))
+    await connection.run(comment);
+  await connection.run(stateTable);
+  await connection.run('DELETE FROM derived_state');
+  await connection.run(`INSERT INTO derived_state VALUES ($hash, $fingerprint, current_timestamp::TIMESTAMP)`, {
+    hash: definitionHash,
+    fingerprint: await fingerprint(connection),
+  });
+}
+
+const pending = new WeakMap<Warehouse, Promise<void>>();
+
+/** Rebuilds the derived tables if the facts or the definitions changed since the last build. One
+ *  check at a time per warehouse; costs one small aggregate over hospital_stay when nothing changed. */
+export function ensureDerived(warehouse: Warehouse): Promise<void> {
+  const previous = pending.get(warehouse) ?? Promise.resolve();
+  const next = previous.then(() =>
+    warehouse.withConnection(async (connection) => {
+      const state = await storedState(connection);
+      if (state && state.hash === definitionHash && state.fingerprint === (await fingerprint(connection))) return;
+      await connection.run('BEGIN TRANSACTION');
+      try {
+        await refreshDerived(connection);
+        await connection.run('COMMIT');
+      } catch (error) {
+        await connection.run('ROLLBACK');
+        throw error;
+      }
+    }),
+  );
+  pending.set(warehouse, next.catch(() => undefined));
+  return next;
+}
