@@ -32,6 +32,13 @@ export function chunkColumns(chunk: DuckDBDataChunk, fixes: ColumnFix[]): Json[]
   return columns;
 }
 
+/** One column of the chunk as JSON-ready values. */
+export function chunkColumn(chunk: DuckDBDataChunk, index: number, fix: ColumnFix): Json[] {
+  const column = chunk.convertColumnValues(index, JsonDuckDBValueConverter) as Json[];
+  if (fix) for (let r = 0; r < column.length; r++) column[r] = fix(column[r]!);
+  return column;
+}
+
 /** The chunk's rows as JSON-ready arrays (values in column order). */
 export function chunkRows(chunk: DuckDBDataChunk, fixes: ColumnFix[]): Json[][] {
   const columns = chunkColumns(chunk, fixes);

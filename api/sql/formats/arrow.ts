@@ -15,7 +15,7 @@ import {
   makeData, vectorFromArray, type Data, type DataType,
 } from 'apache-arrow';
 import type { RunningQuery } from '../run.ts';
-import { chunkColumns, columnFixes } from '../values.ts';
+import { chunkColumn, columnFixes } from '../values.ts';
 
 type TypedArrayConstructor =
   | Int8ArrayConstructor | Int16ArrayConstructor | Int32ArrayConstructor | BigInt64ArrayConstructor
@@ -63,7 +63,7 @@ function nullBitmap(vector: duckdb.Vector, length: number): Uint8Array | undefin
   return mask ? mask.slice(0, Math.ceil(length / 8)) : undefined;
 }
 
-function columnData(plan: ColumnPlan, chunk: DuckDBDataChunk, index: number, values: () => unknown[][]): Data {
+function columnData(plan: ColumnPlan, chunk: DuckDBDataChunk, index: number, values: (index: number) => unknown[]): Data {
   const length = chunk.rowCount;
   const vector = duckdb.data_chunk_get_vector(chunk.chunk, index);
   const bitmap = nullBitmap(vector, length);
@@ -100,11 +100,11 @@ function columnData(plan: ColumnPlan, chunk: DuckDBDataChunk, index: number, val
       return makeData({ type: plan.arrow, length, ...nulls, data: indices, dictionary });
     }
     case 'double': {
-      const column = values()[index]!;
+      const column = values(index);
       return vectorFromArray(column.map((v) => (v === null ? null : Number(v))), new Float64()).data[0]!;
     }
     case 'text': {
-      const column = values()[index]!;
+      const column = values(index);
       const texts = column.map((v) => (v === null ? null : typeof v === 'object' ? JSON.stringify(v) : String(v)));
       return vectorFromArray(texts, new Utf8()).data[0]!;
     }
@@ -124,8 +124,8 @@ export async function* arrowBody(query: RunningQuery): AsyncGenerator<Uint8Array
   writer.reset(undefined, schema);
   try {
     for await (const chunk of query.chunks()) {
-      let converted: unknown[][] | null = null;
-      const values = () => (converted ??= chunkColumns(chunk, fixes));
+      // Only the rare columns without a typed-array mapping go through JS values, one column at a time.
+      const values = (index: number) => chunkColumn(chunk, index, fixes[index] ?? null);
       const children = plans.map((plan, i) => columnData(plan, chunk, i, values));
       const data = makeData({ type: new Struct(fields), length: chunk.rowCount, nullCount: 0, children });
       writer.write(new RecordBatch(schema, data));
