@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricRow } from '../../api/types.ts';
 import { addMonths, monthRange } from '../../web/src/lib/months.ts';
-import { comparable, hasFigures, latestMonth, rankingExtremes, windowsEndingAt } from '../../web/src/lib/overview.ts';
+import { comparable, hasFigures, lastCompleteMonth, latestMonth, rankingExtremes, windowsEndingAt } from '../../web/src/lib/overview.ts';
 
 const row = (period: string, denominator: number | null, suppressed = false): MetricRow => ({
   municipality: '4223',
@@ -69,5 +69,20 @@ describe('rankingExtremes', () => {
     expect(cut).toBe(true);
     expect(shown).toHaveLength(40);
     expect([shown[0], shown[19], shown[20], shown[39]]).toEqual([0, 19, 337, 356]);
+  });
+});
+
+describe('lastCompleteMonth', () => {
+  it('is the month of data through when it ends that month, else the month before', () => {
+    expect(lastCompleteMonth('2025-12-31')).toBe('2025-12');
+    expect(lastCompleteMonth('2025-12-15')).toBe('2025-11');
+    expect(lastCompleteMonth('2024-02-29')).toBe('2024-02');
+  });
+
+  it('leaves room for 30 days of follow-up: data through 31 Dec makes November final', () => {
+    // 31 Dec − 30 days = 1 Dec, not a month end → November (30 Nov + 30 days = 30 Dec ≤ 31 Dec).
+    expect(lastCompleteMonth('2025-12-31', 30)).toBe('2025-11');
+    // 30 Jan − 30 days = 31 Dec, a month end → December.
+    expect(lastCompleteMonth('2026-01-30', 30)).toBe('2025-12');
   });
 });

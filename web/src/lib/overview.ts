@@ -51,3 +51,20 @@ export function hasFigures(rows: MetricRow[]): boolean {
 export function rankingExtremes<T>(ranked: T[], each = 20): { shown: T[]; cut: boolean } {
   return ranked.length <= each * 2 ? { shown: ranked, cut: false } : { shown: [...ranked.slice(0, each), ...ranked.slice(-each)], cut: true };
 }
+
+/**
+ * The last whole month whose figures are final on `dataThrough` (YYYY-MM-DD): the month must have
+ * ended `followUpDays` before it. Readmissions need 30 days of follow-up after each discharge
+ * (metrics.md §1), so a December discharge is only final at the end of January; other metrics need 0.
+ */
+export function lastCompleteMonth(dataThrough: string, followUpDays = 0): string {
+  const day = new Date(`${dataThrough.slice(0, 10)}T00:00:00Z`);
+  day.setUTCDate(day.getUTCDate() - followUpDays);
+  const next = new Date(day);
+  next.setUTCDate(day.getUTCDate() + 1);
+  const month = day.toISOString().slice(0, 7);
+  return next.getUTCDate() === 1 ? month : addMonths(month, -1);
+}
+
+/** Days of follow-up a headline metric needs before a month is final. */
+export const followUpDays: Partial<Record<HeadlineMetric, number>> = { readmissions: 30 };
