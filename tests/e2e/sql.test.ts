@@ -76,6 +76,21 @@ describe('/sql', () => {
       await page.getByTestId('sql-run').click();
       await page.getByTestId('sql-grid').getByRole('gridcell').first().waitFor();
       expect(await page.getByTestId('sql-status').textContent()).toMatch(/^7 rader/);
+
+      // 100 000 rows: only the rows in view are in the DOM, and the last row is reachable.
+      await page.getByTestId('sql-editor').click();
+      await page.keyboard.press('ControlOrMeta+A');
+      await page.keyboard.type('SELECT range AS n, range * 2 AS twice FROM range(100000)');
+      await page.keyboard.press('Escape');
+      await page.getByTestId('sql-run').click();
+      await expect.poll(async () => (await page.getByTestId('sql-status').textContent()) ?? '').toMatch(/^100\s000 rader/);
+      const grid = page.getByTestId('sql-grid');
+      expect(await grid.getByRole('row').count()).toBeLessThan(100);
+      await grid.evaluate((element) => {
+        (element as unknown as { scrollTop: number; scrollHeight: number }).scrollTop = (element as unknown as { scrollHeight: number }).scrollHeight;
+      });
+      await expect.poll(() => grid.getByRole('rowheader').last().textContent()).toBe('100000');
+      expect(await grid.getByRole('row').last().getByRole('gridcell').allTextContents()).toEqual(['99999', '199998']);
     } finally {
       await tab.close();
     }
