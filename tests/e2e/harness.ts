@@ -129,6 +129,9 @@ export interface TestPage {
 
 export async function openPage(dashboard: Dashboard): Promise<TestPage> {
   const context = await dashboard.browser.newContext({ baseURL: dashboard.url, viewport: { width: 1280, height: 900 }, locale: 'nb-NO' });
+  // Generous: the suite shares two cores with the rest of the test run.
+  context.setDefaultTimeout(60_000);
+  context.setDefaultNavigationTimeout(60_000);
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('console', (message) => {

@@ -1,30 +1,13 @@
-// ECharts from echarts/core with only the chart kinds and components the dashboard draws, so the
-// bundle stays small (the full `echarts` import is ~1 MB). Add a kind here before using it.
+// ECharts from echarts/core with only what is drawn (the full `echarts` import is ~1 MB). Here the
+// parts every page uses (line charts on a grid, tooltip, legend, canvas); a chart component that
+// needs more registers it itself (echarts.use in its module script), so those parts load only with
+// the page that shows that chart — the overview stays small.
 import * as echarts from 'echarts/core';
-import { BarChart, HeatmapChart, LineChart, ScatterChart } from 'echarts/charts';
-import {
-  AriaComponent,
-  GridComponent,
-  LegendComponent,
-  MarkLineComponent,
-  TooltipComponent,
-  VisualMapComponent,
-} from 'echarts/components';
+import { LineChart } from 'echarts/charts';
+import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 
-echarts.use([
-  LineChart,
-  BarChart,
-  ScatterChart,
-  HeatmapChart,
-  GridComponent,
-  TooltipComponent,
-  LegendComponent,
-  MarkLineComponent,
-  VisualMapComponent,
-  AriaComponent,
-  CanvasRenderer,
-]);
+echarts.use([LineChart, GridComponent, TooltipComponent, LegendComponent, CanvasRenderer]);
 
 export { echarts };
 export type ChartOption = echarts.EChartsCoreOption;
@@ -38,5 +21,4 @@ export const baseOption = {
   color: palette,
   animation: false,
   textStyle: { fontFamily: 'system-ui, sans-serif' },
-  aria: { enabled: true, decal: { show: false } },
 } as const;
