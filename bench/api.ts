@@ -21,11 +21,14 @@ import { openWarehouse } from '../pipeline/db.ts';
 import { importFiles } from '../pipeline/import.ts';
 
 const { values } = parseArgs({
+  args: process.argv.slice(2).filter((a) => a !== "--"),
   options: {
     scale: { type: 'string', default: 'national' },
     duration: { type: 'string', default: '30' },
     clients: { type: 'string', default: '50' },
     repeat: { type: 'string', default: '5' },
+    /** Comma-separated parts to run: endpoints, load, contention. */
+    parts: { type: 'string', default: 'endpoints,load,contention' },
   },
 });
 const scale = values.scale as 'national' | 'demo';
@@ -45,44 +48,75 @@ const token = await benchToken(server);
 const through = (await engine.dataThrough(server.runtime.services.warehouse))?.slice(0, 7) ?? '2024-12';
 const from = `${Number(through.slice(0, 4)) - 2}-01`;
 
-console.log(`\nStyringsdata API bench — ${scale} fixture, data through ${through}, ${from}..${through} by month, all municipalities\n`);
+console.log(`\nStyringsdata API bench — ${scale} fixture, data through ${through}, ${from}..${through}\n`);
 const endpoints: { metric: MetricId; route: 'metrics' | 'compare' }[] = metricIds.map((metric) => ({ metric, route: 'metrics' }));
 endpoints.push({ metric: 'readmissions', route: 'compare' });
+// Two shapes per endpoint: what a dashboard page asks (a collaboration with its members, by month),
+// and the largest answer (every municipality by month; ~12 800 rows, ~1.7 MB of JSON).
+const members = ['knutepunkt-sorlandet', '4204', '4223', '4218', '4216', '4215'];
+const shapes = [
+  { name: 'collaboration', municipalities: members },
+  { name: 'all', municipalities: [] as string[] },
+];
+const pathOf = (metric: MetricId, route: string, municipalities: string[]) =>
+  `/api/${route}/${metric}?${municipalities.length && metric !== 'kad-occupancy' ? `municipality=${municipalities.join(',')}&` : ''}from=${from}&to=${through}&by=${route === 'compare' ? 'total' : 'month'}`;
+const parts = new Set(values.parts.split(','));
 const table: Record<string, unknown>[] = [];
-for (const { metric, route } of endpoints) {
-  const path = `/api/${route}/${metric}?from=${from}&to=${through}&by=${route === 'compare' ? 'total' : 'month'}`;
-  const query: MetricQuery = { metric, municipalities: [], from, to: through, by: route === 'compare' ? 'total' : 'month', sex: 'all', standardise: 'none' };
-  if (metric === 'kad-occupancy') query.units = [];
-  const bare = await median(() => bareQuery(query, route));
-  const cold = await median(async () => {
-    server.runtime.cache.clear();
-    return timed(() => request(path));
-  });
-  const cachedTimes: number[] = [];
-  for (let i = 0; i < 200; i++) cachedTimes.push(await timed(() => request(path)));
-  const cachedP50 = percentile(cachedTimes, 0.5);
-  table.push({
-    endpoint: `${route}/${metric}`,
-    'bare ms': round(bare),
-    'cold ms': round(cold),
-    'cold/bare': round(cold / bare, 2),
-    'cached p50 ms': round(cachedP50, 2),
-    ok: cold <= 1.5 * bare && cachedP50 <= 5 ? 'yes' : 'NO',
-  });
-}
-console.table(table);
+if (parts.has('endpoints'))
+for (const shape of shapes)
+  for (const { metric, route } of endpoints) {
+    const path = pathOf(metric, route, shape.municipalities);
+    const query: MetricQuery = {
+      metric,
+      municipalities: metric === 'kad-occupancy' ? [] : shape.municipalities,
+      from,
+      to: through,
+      by: route === 'compare' ? 'total' : 'month',
+      sex: 'all',
+      standardise: 'none',
+    };
+    if (metric === 'kad-occupancy') query.units = [];
+    const bare = await median(() => bareQuery(query, route));
+    const engineOnly = await median(() =>
+      timed(() => (route === 'compare' ? engine.compareMetric : engine.queryMetric)(server.runtime.services.warehouse, query)),
+    );
+    const cold = await median(async () => {
+      server.runtime.cache.clear();
+      return timed(() => request(path));
+    });
+    const cachedTimes: number[] = [];
+    for (let i = 0; i < 200; i++) cachedTimes.push(await timed(() => request(path)));
+    const cachedP50 = percentile(cachedTimes, 0.5);
+    table.push({
+      endpoint: `${route}/${metric}`,
+      shape: shape.name,
+      'bare ms': round(bare),
+      'engine ms': round(engineOnly),
+      'cold ms': round(cold),
+      'cold/bare': round(cold / bare, 2),
+      'cached p50 ms': round(cachedP50, 2),
+      ok: cold <= 1.5 * bare && cachedP50 <= 5 ? 'yes' : 'NO',
+    });
+  }
+if (table.length) console.table(table);
 
-console.log(`\nLoad: ${values.clients} concurrent clients for ${values.duration} s on loopback (cached metric endpoints)…`);
-const paths = endpoints.map(({ metric, route }) => `/api/${route}/${metric}?from=${from}&to=${through}&by=${route === 'compare' ? 'total' : 'month'}`);
-const load = await runLoad(paths, Number(values.clients), Number(values.duration) * 1000);
+const paths = endpoints.map(({ metric, route }) => pathOf(metric, route, members));
+let load: Awaited<ReturnType<typeof runLoad>> | null = null;
+if (parts.has('load')) {
+console.log(`\nLoad: ${values.clients} concurrent clients for ${values.duration} s on loopback (the dashboard-shaped requests above, cached)…`);
+load = await runLoad(paths, Number(values.clients), Number(values.duration) * 1000);
 console.log(
   `  ${load.requests} requests, ${load.errors} errors, ${round(load.requestsPerSecond)} req/s, p50 ${round(load.p50, 1)} ms, p99 ${round(load.p99, 1)} ms, max ${round(load.max)} ms`,
 );
 if (load.firstErrors.length) console.log('  first errors:', load.firstErrors);
+}
 
-console.log('\nContention: uncached dashboard queries alone, then while 4 heavy analyst queries and an import run…');
-const contention = await measureContention(paths);
-console.table(contention);
+let contention: Record<string, unknown>[] = [];
+if (parts.has('contention')) {
+  console.log('\nContention: uncached dashboard queries alone, then while 4 heavy analyst queries and an import run…');
+  contention = await measureContention(paths);
+  console.table(contention);
+}
 
 mkdirSync('bench/out', { recursive: true });
 writeFileSync('bench/out/api.json', JSON.stringify({ scale, through, endpoints: table, load, contention }, null, 2));
@@ -159,7 +193,7 @@ async function request(path: string): Promise<void> {
 function runLoad(loadPaths: string[], clients: number, durationMs: number) {
   return new Promise<{ requests: number; errors: number; firstErrors: string[]; requestsPerSecond: number; p50: number; p99: number; max: number }>(
     (done, fail) => {
-      const worker = new Worker(new URL('./load-worker.ts', import.meta.url), {
+      const worker = new Worker(new URL('./load-worker.mjs', import.meta.url), {
         workerData: { url: server.url, token, paths: loadPaths, clients, durationMs },
       });
       worker.once('message', done);

@@ -3,24 +3,20 @@
 // `durationMs` and report request count, errors and latency percentiles.
 import { parentPort, workerData } from 'node:worker_threads';
 
-interface LoadJob {
-  url: string;
-  token: string;
-  paths: string[];
-  clients: number;
-  durationMs: number;
-}
-
-const job = workerData as LoadJob;
-const latencies: number[] = [];
+// Plain JavaScript: worker threads do not inherit tsx's loader.
+/** @type {{ url: string, token: string, paths: string[], clients: number, durationMs: number }} */
+const job = workerData;
+/** @type {number[]} */
+const latencies = [];
 let errors = 0;
-const firstErrors: string[] = [];
+/** @type {string[]} */
+const firstErrors = [];
 const deadline = Date.now() + job.durationMs;
 
-async function client(index: number): Promise<void> {
+async function client(index) {
   let i = index;
   while (Date.now() < deadline) {
-    const path = job.paths[i++ % job.paths.length]!;
+    const path = job.paths[i++ % job.paths.length];
     const started = performance.now();
     try {
       const response = await fetch(`${job.url}${path}`, { headers: { authorization: `Bearer ${job.token}` } });
@@ -41,8 +37,8 @@ const started = performance.now();
 await Promise.all(Array.from({ length: job.clients }, (_, i) => client(i)));
 const seconds = (performance.now() - started) / 1000;
 latencies.sort((a, b) => a - b);
-const pick = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-parentPort!.postMessage({
+const pick = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+parentPort.postMessage({
   requests: latencies.length,
   errors,
   firstErrors,

@@ -36,7 +36,8 @@ export async function answerMetric<R extends MetricResponse>(
     engineCached = reused;
     const response = suppressFor(value, user, reference);
     rowCount = response.rows.length;
-    return arrow ? metricResponseToArrow(response) : JSON.stringify(response);
+    // Bytes, not a string: a cached answer is written to the socket without being encoded again.
+    return arrow ? metricResponseToArrow(response) : Buffer.from(JSON.stringify(response));
   });
   await runtime.services.audit(user, {
     action: route,
@@ -48,7 +49,7 @@ export async function answerMetric<R extends MetricResponse>(
   c.header('X-Cache', cached ? 'hit' : engineCached ? 'engine' : 'miss');
   c.header('Server-Timing', `app;dur=${(performance.now() - started).toFixed(1)}`);
   c.header('Content-Type', arrow ? arrowMediaType : 'application/json; charset=UTF-8');
-  return c.body(body as string | Uint8Array<ArrayBuffer>);
+  return c.body(body as Uint8Array<ArrayBuffer>);
 }
 
 export function cachedDataThrough(runtime: ApiRuntime): Promise<string | null> {
