@@ -34,12 +34,16 @@ export interface CatalogMacro {
 export interface AnalystCatalog {
   relations: CatalogRelation[];
   macros: CatalogMacro[];
+  /** Every other relation name the engine knows (private tables, system and information_schema views). */
+  hiddenNames: string[];
 }
 
 /** Lower-cased names the sandbox accepts as table references and as table functions. */
 export interface Allowlist {
   relations: ReadonlySet<string>;
   tableFunctions: ReadonlySet<string>;
+  /** Names a WITH query may not take: DuckDB could resolve them to the hidden relation instead. */
+  hidden: ReadonlySet<string>;
 }
 
 export async function loadAnalystCatalog(connection: DuckDBConnection): Promise<AnalystCatalog> {
@@ -69,17 +73,26 @@ export async function loadAnalystCatalog(connection: DuckDBConnection): Promise<
        ORDER BY function_name, function_type`)
   ).getRowObjectsJS() as { name: string; kind: 'table_macro' | 'macro'; parameters: string[] | null; comment: string | null }[];
 
+  const hiddenRows = (
+    await connection.runAndReadAll(`
+      SELECT DISTINCT lower(table_name) AS name FROM duckdb_tables()
+      UNION SELECT DISTINCT lower(view_name) FROM duckdb_views()`)
+  ).getRowObjectsJS() as { name: string }[];
+
   const columnsByTable = new Map<string, CatalogColumn[]>();
   for (const row of columnRows) {
     const list = columnsByTable.get(row.table_name) ?? [];
     list.push({ name: row.column_name, type: row.data_type, comment: row.comment || null });
     columnsByTable.set(row.table_name, list);
   }
+  const relations = relationRows
+    .filter((row) => !privateTables.has(row.name.toLowerCase()))
+    .map((row) => ({ ...row, comment: row.comment || null, columns: columnsByTable.get(row.name) ?? [] }));
+  const visible = new Set(relations.map((relation) => relation.name.toLowerCase()));
   return {
-    relations: relationRows
-      .filter((row) => !privateTables.has(row.name.toLowerCase()))
-      .map((row) => ({ ...row, comment: row.comment || null, columns: columnsByTable.get(row.name) ?? [] })),
+    relations,
     macros: macroRows.map((row) => ({ ...row, parameters: [...(row.parameters ?? [])], comment: row.comment || null })),
+    hiddenNames: hiddenRows.map((row) => row.name).filter((name) => !visible.has(name)),
   };
 }
 
@@ -90,5 +103,6 @@ export function allowlistOf(catalog: AnalystCatalog): Allowlist {
       ...allowedBuiltinTableFunctions,
       ...catalog.macros.filter((macro) => macro.kind === 'table_macro').map((macro) => macro.name.toLowerCase()),
     ]),
+    hidden: new Set([...catalog.hiddenNames, ...privateTables]),
   };
 }

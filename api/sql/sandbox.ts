@@ -102,17 +102,26 @@ function walk(value: unknown, scope: Scope, allowlist: Allowlist, problems: stri
   if (cteEntries.length) {
     const declared = new Set(scope);
     for (const entry of cteEntries) {
+      const name = entry.key.toLowerCase();
+      // Defence in depth: a CTE may not borrow the name of a hidden relation (private table, system
+      // view) or of a file, so no scoping subtlety can turn its name into a real read.
+      if (allowlist.hidden.has(name) || /[./\\]/.test(name)) problems.push(`a WITH query may not be called "${entry.key}".`);
       walk(entry.value, declared, allowlist, problems);
-      declared.add(entry.key.toLowerCase());
+      declared.add(name);
     }
     inner = declared;
   }
-  if (node.type === 'RECURSIVE_CTE_NODE' && typeof node.cte_name === 'string') inner = new Set([...inner, node.cte_name.toLowerCase()]);
 
   if (node.class === 'FUNCTION' && !tableFunctionCalls.has(node)) checkFunction(node, problems);
   else if ('sample' in node && !('class' in node) && 'query_location' in node) checkTableRef(node, inner, allowlist, problems);
 
-  for (const [key, child] of Object.entries(node)) if (key !== 'cte_map') walk(child, inner, allowlist, problems);
+  // WITH RECURSIVE: only the recursive term (right) sees the CTE itself; in the anchor (left) DuckDB
+  // resolves the name to a real table of that name.
+  const recursiveName = node.type === 'RECURSIVE_CTE_NODE' && typeof node.cte_name === 'string' ? node.cte_name.toLowerCase() : null;
+  for (const [key, child] of Object.entries(node)) {
+    if (key === 'cte_map') continue;
+    walk(child, recursiveName && key === 'right' ? new Set([...inner, recursiveName]) : inner, allowlist, problems);
+  }
 }
 
 function checkFunction(node: Json, problems: string[]): void {
