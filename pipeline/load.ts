@@ -163,9 +163,12 @@ export async function loadChecked(
   const names = Object.keys(target.columns);
   let inserted = 0;
   await inTransaction(connection, async () => {
-    await connection.run(`DELETE FROM ${target.table} t
-      USING (SELECT DISTINCT ${target.key.map((k) => `${sourceOf(k)} AS ${k}`).join(', ')} FROM checked WHERE ok) n
-      WHERE ${target.key.map((k) => `t.${k} = n.${k}`).join(' AND ')}`);
+    // Imports are serialised, so an empty table stays empty until this transaction commits.
+    const existing = Number((await connection.runAndReadAll(`SELECT count(*) FROM (SELECT 1 FROM ${target.table} LIMIT 1)`)).getRows()[0]![0]);
+    if (existing > 0)
+      await connection.run(`DELETE FROM ${target.table} t
+        USING (SELECT DISTINCT ${target.key.map((k) => `${sourceOf(k)} AS ${k}`).join(', ')} FROM checked WHERE ok) n
+        WHERE ${target.key.map((k) => `t.${k} = n.${k}`).join(' AND ')}`);
     afterDelete?.();
     const result = await connection.run(`INSERT INTO ${target.table} (${names.join(', ')}, import_id, source_line)
       SELECT ${names.map(sourceOf).join(', ')}, ${entry.importId}, line FROM checked WHERE ok`);

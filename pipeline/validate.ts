@@ -1,8 +1,9 @@
-// Reading and checking a staged file, entirely inside DuckDB and set-based:
+// Reading and checking a staged file in one set-based pass inside DuckDB (no JavaScript per row):
 //  1. read_csv with the detected dialect (auto_detect=false), every column VARCHAR, store_rejects
-//     for structural errors (ragged rows, unterminated quotes) → temp table `staged`;
-//  2. the file's own line numbers (see lineNumberSql);
-//  3. typed values and one error column per field (fieldSql.ts) → temp table `checked`;
+//     for structural errors (ragged rows, unterminated quotes) → temp table `staged` in file order;
+//  2. typed values, the first broken rule per field (fieldSql.ts) and ok → temp table `checked`,
+//     narrow: only what the load needs, plus the errors and raw line of bad rows;
+//  3. the file's own line numbers corrected for structurally rejected rows (rare);
 //  4. duplicate natural keys → `duplicate`; every problem → temp table `rejected`.
 // All tables are TEMP on the import's own connection, so nothing here is visible to readers.
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -28,63 +29,91 @@ export interface ValidationCounts {
   rowsGood: number;
 }
 
-/** Runs steps 1–4; afterwards `checked` (with `ok`), `rejected` exist on the connection. */
-export async function validateStaged(
-  connection: DuckDBConnection,
-  input: ValidationInput,
-  onStep?: (fraction: number) => void,
-): Promise<ValidationCounts> {
+/** Runs steps 1–4; afterwards `checked` (with `ok`) and `rejected` exist on the connection. */
+export async function validateStaged(connection: DuckDBConnection, input: ValidationInput): Promise<ValidationCounts> {
   const { definition, columns } = input;
+  const run = timed(connection);
+  const count = async (sql: string) => Number((await connection.runAndReadAll(sql)).getRows()[0]![0]);
   const header = columns.map((_, i) => `c${i}`);
   const fields: FieldColumn[] = definition.fields.map((f) => {
     const index = columns.indexOf(f.name);
     return { field: f, column: index >= 0 ? `c${index}` : null };
   });
+  const muniFields = fields.filter((f) => f.field.type === 'municipality' && f.column);
+  const hasList = fields.some((f) => f.field.type === 'municipality-list');
+  await run(`CREATE OR REPLACE TEMP TABLE code_map AS SELECT * FROM municipality_code_map`);
 
-  const columnTypes = header.map((c) => `'${c}': 'VARCHAR'`).join(', ');
-  const newlineCount = input.hasQuotes
+  // Newlines inside quoted values of a row, so that later rows get the file's own line number.
+  const newlines = input.hasQuotes
     ? header.map((c) => `coalesce(length(${c}) - length(replace(${c}, chr(10), '')), 0)`).join(' + ')
     : '0';
-  await connection.run(`CREATE OR REPLACE TEMP TABLE staged AS
-    SELECT *, (${newlineCount})::INTEGER AS nl
+  // A parallel read keeps file order in the table (preserve_insertion_order), so rowid numbers the
+  // good rows. (row_number() OVER () on read_csv would too, but runs the whole query on one thread.)
+  await run(`CREATE OR REPLACE TEMP TABLE staged AS
+    SELECT *, (${newlines})::INTEGER AS nl
     FROM read_csv(${sqlString(input.stagedPath)}, auto_detect = false, header = true,
       delim = ${sqlString(input.delimiter)}, quote = '"', escape = '"',
-      columns = {${columnTypes}}, store_rejects = true,
+      columns = {${header.map((c) => `'${c}': 'VARCHAR'`).join(', ')}}, store_rejects = true,
       rejects_table = 'import_reject_errors', rejects_scan = 'import_reject_scans')`);
-  onStep?.(0.5);
+  const numbered = `(SELECT *, rowid AS k, ${
+    input.hasQuotes ? 'coalesce(sum(nl) OVER (ORDER BY rowid ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)' : '0'
+  } AS nl_before FROM staged)`;
 
-  // One structural problem per line (an unterminated quote also reports the columns it swallowed).
-  await connection.run(`CREATE OR REPLACE TEMP TABLE structural AS
-    SELECT row_number() OVER (ORDER BY line) - 1 AS j, line AS duck_line, column_name, error_type, error_message, csv_line
-    FROM (SELECT *, row_number() OVER (PARTITION BY line ORDER BY byte_position) AS nth FROM import_reject_errors)
-    WHERE nth = 1`);
-  await connection.run(lineNumberSql(input.hasQuotes, columns));
-
-  const muniFields = fields.filter((f) => f.field.type === 'municipality' && f.column);
+  // Level 1: line, raw values, municipality look-ups. Level 2: typed values. Level 3: errors.
   const joins = muniFields
     .map((f) => `LEFT JOIN code_map m_${f.field.name} ON m_${f.field.name}.code = ${municipalityCode(rawSql(f))}`)
     .join('\n');
-  const hasList = fields.some((f) => f.field.type === 'municipality-list');
-  const listLookup = 'CROSS JOIN (SELECT list(code) AS known_codes, map(list(code), list(current_code)) AS code_lookup FROM code_map)';
-  await connection.run(`CREATE OR REPLACE TEMP TABLE code_map AS SELECT * FROM municipality_code_map`);
-  const parsed = fields.map((f) => `${rawSql(f)} AS r_${f.field.name}, ${parsedSql(f)} AS t_${f.field.name}`).join(',\n      ');
-  const errors = fields.map((f) => `${errorSql(f, input.now)} AS e_${f.field.name}`).join(',\n    ');
-  const raw = `concat_ws(${sqlString(input.delimiter)}, ${header.map((c) => `coalesce(${c}, '')`).join(', ')})`;
-  await connection.run(`CREATE OR REPLACE TEMP TABLE checked AS
-    SELECT * ${hasList ? 'EXCLUDE (known_codes)' : ''}, ${fields.map((f) => `e_${f.field.name} IS NULL`).join(' AND ')} AS ok
+  const level1 = [
+    ...header.map((c) => `s.${c}`),
+    ...fields.map((f) => `${rawSql(f)} AS r_${f.field.name}`),
+    ...muniFields.map((f) => `m_${f.field.name}.current_code AS mc_${f.field.name}, coalesce(m_${f.field.name}.mappable, true) AS mappable_${f.field.name}`),
+    ...(hasList ? ['known_codes', 'code_lookup'] : []),
+  ].join(', ');
+  const level2 = fields.map((f) => `${parsedSql(f)} AS t_${f.field.name}`).join(',\n      ');
+  const level3 = fields.map((f) => `${errorSql(f, input.now)} AS e_${f.field.name}`).join(',\n    ');
+  const errorColumns = fields.map((f) => `e_${f.field.name}`);
+  // Text fields are their raw value; keep raw values only where they differ (codes, dates).
+  const dropped = [
+    ...header,
+    ...fields.filter((f) => f.field.type === 'text').map((f) => `r_${f.field.name}`),
+    ...muniFields.map((f) => `mc_${f.field.name}`),
+    ...(hasList ? ['known_codes', 'code_lookup'] : []),
+    ...errorColumns,
+  ];
+  const errorList = `list_filter([${fields
+    .map((f, i) => `{'ord': ${i + 1}, 'column_name': ${sqlString(f.field.name)}, 'message': e_${f.field.name}}`)
+    .join(', ')}], e -> e.message IS NOT NULL)`;
+  const rawLine = `concat_ws(${sqlString(input.delimiter)}, ${header.map((c) => `coalesce(${c}, '')`).join(', ')})`;
+  await run(`CREATE OR REPLACE TEMP TABLE checked AS
+    SELECT * EXCLUDE (${dropped.join(', ')}),
+      CASE WHEN NOT ok THEN ${errorList} END AS errors,
+      CASE WHEN NOT ok THEN ${rawLine} END AS raw_line
     FROM (
-      SELECT line, raw_line, p.*, ${errors}
+      SELECT *, ${errorColumns.map((e) => `${e} IS NULL`).join(' AND ')} AS ok
       FROM (
-        SELECT line, ${raw} AS raw_line,
-          ${parsed}${muniFields.map((f) => `,\n      coalesce(m_${f.field.name}.mappable, true) AS mappable_${f.field.name}`).join('')}${hasList ? ', known_codes' : ''}
-        FROM lined ${joins}
-        ${hasList ? listLookup : ''}
-      ) p
+        SELECT *, ${level3}
+        FROM (
+          SELECT *, ${level2}
+          FROM (
+            SELECT 2 + s.k + s.nl_before AS line, s.k, s.nl, ${level1}
+            FROM ${numbered} s
+            ${joins}
+            ${hasList ? 'CROSS JOIN (SELECT list(code) AS known_codes, map(list(code), list(current_code)) AS code_lookup FROM code_map)' : ''}
+          )
+        )
+      )
     )`);
-  onStep?.(0.8);
+
+  // One structural problem per line (an unterminated quote also reports the columns it swallowed).
+  await run(`CREATE OR REPLACE TEMP TABLE structural AS
+    SELECT row_number() OVER (ORDER BY line) - 1 AS j, line AS duck_line, column_name, error_type, error_message, csv_line
+    FROM (SELECT *, row_number() OVER (PARTITION BY line ORDER BY byte_position) AS nth FROM import_reject_errors)
+    WHERE nth = 1`);
+  if ((await count('SELECT count(*) FROM structural')) > 0) await run(structuralLinesSql(input.hasQuotes, columns));
+  else await run(`CREATE OR REPLACE TEMP TABLE structural_lined (line BIGINT, column_name VARCHAR, message VARCHAR, raw_line VARCHAR)`);
 
   const key = definition.naturalKey.map((name) => keyExpression(definition, name));
-  await connection.run(`CREATE OR REPLACE TEMP TABLE duplicate AS
+  await run(`CREATE OR REPLACE TEMP TABLE duplicate AS
     WITH repeated AS (
       SELECT ${key.map((k, i) => `${k} AS k${i}`).join(', ')}, min(line) AS first_line
       FROM checked WHERE ${key.map((k) => `${k} IS NOT NULL`).join(' AND ')}
@@ -94,18 +123,20 @@ export async function validateStaged(
     WHERE c.line > r.first_line`);
 
   const keyNames = definition.naturalKey.join(', ');
-  await connection.run(`CREATE OR REPLACE TEMP TABLE rejected AS
+  await run(`CREATE OR REPLACE TEMP TABLE rejected AS
     SELECT line, column_name, message, raw_line, ord FROM (
       SELECT line, column_name, message, raw_line, 0 AS ord FROM structural_lined
-      ${fields
-        .map((f, i) => `UNION ALL SELECT line, ${sqlString(f.field.name)}, e_${f.field.name}, raw_line, ${i + 1} FROM checked WHERE e_${f.field.name} IS NOT NULL`)
-        .join('\n      ')}
-      UNION ALL SELECT d.line, ${sqlString(definition.naturalKey.at(-1)!)}, 'the same ${keyNames} as line ' || d.first_line || ' (each may appear only once in a file)', c.raw_line, 1000
-        FROM duplicate d JOIN checked c USING (line)
+      UNION ALL
+      SELECT line, e.column_name, e.message, raw_line, e.ord FROM (SELECT line, raw_line, unnest(errors) AS e FROM checked WHERE NOT ok)
+      UNION ALL
+      SELECT d.line, ${sqlString(definition.naturalKey.at(-1)!)}, 'the same ${keyNames} as line ' || d.first_line || ' (each may appear only once in a file)', NULL, 1000
+      FROM duplicate d
     ) ORDER BY line, ord`);
   // Duplicates are bad rows too: the later occurrences are not imported.
-  await connection.run(`UPDATE checked SET ok = false WHERE ok AND line IN (SELECT line FROM duplicate)`);
-  onStep?.(1);
+  if ((await count('SELECT count(*) FROM duplicate')) > 0)
+    await run(`UPDATE checked SET ok = false WHERE ok AND line IN (SELECT line FROM duplicate)`);
+
+  await run('DROP TABLE staged');
 
   const counts = (
     await connection.runAndReadAll(`SELECT
@@ -117,30 +148,27 @@ export async function validateStaged(
 }
 
 /**
- * The file's own line numbers. DuckDB numbers rejected rows by record (ignoring newlines inside
- * quotes) and good rows not at all. Good row k (rowid order = file order) starts on
+ * The file's own line numbers when DuckDB rejected rows. DuckDB numbers rejected rows by record
+ * (ignoring newlines inside quotes) and good rows not at all. Good row k (file order) starts on
  *   2 + k + (newlines inside earlier good rows) + (rejected records before it),
  * and rejected record j, which DuckDB puts on duck_line_j with g_j = duck_line_j − 2 − j good rows
- * before it, on duck_line_j + (newlines inside the first g_j good rows). The first sum is a window
- * sum (only when the file has quotes at all); the second an ASOF join on g_j ≤ k.
+ * before it, on duck_line_j + (newlines inside the first g_j good rows). checked.line already has the
+ * first two terms; the third comes from an ASOF join on g_j ≤ k.
  */
-function lineNumberSql(hasQuotes: boolean, columns: (string | null)[]): string {
+function structuralLinesSql(hasQuotes: boolean, columns: (string | null)[]): string {
   const columnName = `CASE x.column_name ${columns.map((c, i) => `WHEN 'c${i}' THEN ${sqlString(c ?? `column ${i + 1}`)}`).join(' ')} END`;
-  const before = hasQuotes ? `coalesce(sum(nl) OVER (ORDER BY rowid ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)` : '0';
   return `
     CREATE OR REPLACE TEMP TABLE rejected_before AS
       SELECT duck_line - 2 - j AS g, max(j) + 1 AS n FROM structural GROUP BY ALL;
-    CREATE OR REPLACE TEMP TABLE lined AS
-      SELECT s.* EXCLUDE (nl), 2 + s.k + s.nl_before + coalesce(r.n, 0) AS line
-      FROM (SELECT *, rowid AS k, ${before} AS nl_before FROM staged) s
-      ASOF LEFT JOIN rejected_before r ON s.k >= r.g;
     CREATE OR REPLACE TEMP TABLE structural_lined AS
       SELECT x.duck_line + coalesce(
-               (SELECT ${hasQuotes ? 'sum(nl)' : '0'} FROM staged WHERE rowid < x.duck_line - 2 - x.j), 0) AS line,
-             CASE WHEN x.error_type = 'TOO MANY COLUMNS' THEN NULL ELSE ${columnName} END AS column_name, x.error_type, x.csv_line AS raw_line,
-             ${structuralMessage('x')} AS message
+               (SELECT ${hasQuotes ? 'sum(nl)' : '0'} FROM checked WHERE k < x.duck_line - 2 - x.j), 0) AS line,
+             CASE WHEN x.error_type = 'TOO MANY COLUMNS' THEN NULL ELSE ${columnName} END AS column_name,
+             ${structuralMessage('x')} AS message, x.csv_line AS raw_line
       FROM structural x;
-    DROP TABLE staged;`;
+    CREATE OR REPLACE TEMP TABLE checked AS
+      SELECT c.* REPLACE (c.line + coalesce(rb.n, 0) AS line)
+      FROM checked c ASOF LEFT JOIN rejected_before rb ON c.k >= rb.g;`;
 }
 
 function structuralMessage(alias: string): string {
@@ -162,4 +190,16 @@ function keyExpression(definition: KindDefinition, name: string): string {
   if (definition.kind === 'befolkning' && name === 'kommunenr') return 'r_kommunenr';
   if (definition.kind === 'befolkning' && name === 'alder') return 't_alder';
   return `t_${name}`;
+}
+
+/** connection.run, with each statement's time on stderr when STYRINGSDATA_IMPORT_PROFILE is set. */
+function timed(connection: DuckDBConnection): (sql: string) => Promise<unknown> {
+  if (!process.env.STYRINGSDATA_IMPORT_PROFILE) return (sql) => connection.run(sql);
+  return async (sql) => {
+    const start = performance.now();
+    const result = await connection.run(sql);
+    process.stderr.write(`${((performance.now() - start) / 1000).toFixed(2)} s  ${sql.replace(/\s+/g, ' ').slice(0, 90)}\n`);
+    if (process.env.STYRINGSDATA_IMPORT_PROFILE === 'sql') process.stderr.write(`${sql}\n`);
+    return result;
+  };
 }
