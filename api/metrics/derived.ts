@@ -54,7 +54,7 @@ export async function refreshDerived(connection: DuckDBConnection): Promise<void
     await connection.run(stateTable);
     for (const file of sqlFiles) await connection.run(sqlOf(file));
   }
-  await connection.run(`CREATE OR REPLACE TABLE derived_episode AS ${unionOver('episodes_from_stays')} ORDER BY episode_area, patient_id, episode_no`);
+  await connection.run(`CREATE OR REPLACE TABLE derived_episode AS ${unionOver('episodes_from_stays')}`);
   await connection.run(`CREATE OR REPLACE TABLE derived_readmission_index AS ${unionOver('readmission_index_from_episodes')}`);
   // CREATE OR REPLACE drops the tables' comments: apply the ones the SQL files give them again.
   for (const comment of sqlFiles.flatMap((file) => sqlOf(file).match(/^COMMENT ON TABLE derived_\w+ IS '(?:[^']|'')*';$/gm) ?? []))

@@ -12,16 +12,31 @@ WITH stay AS (
   FROM hospital_stay
   WHERE area = 'all' OR service_area = area
 ),
+-- Order within a patient: admission, then end. Stays that tie on both merge into the same episode
+-- whichever comes first, so no further tie-breaker is needed (and the sort stays cheap).
 with_previous_end AS (
-  SELECT *, max(ends) OVER (PARTITION BY patient_id ORDER BY admitted, ends, hospital, stay_id
+  SELECT *, max(ends) OVER (PARTITION BY patient_id ORDER BY admitted, ends
                             ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS previous_end
   FROM stay
 ),
-numbered AS (
-  SELECT *, sum(CASE WHEN previous_end IS NULL OR admitted > previous_end + INTERVAL 8 HOUR THEN 1 ELSE 0 END)
-              OVER (PARTITION BY patient_id ORDER BY admitted, ends, hospital, stay_id ROWS UNBOUNDED PRECEDING) AS episode_no
+flagged AS (
+  SELECT *, previous_end IS NULL OR admitted > previous_end + INTERVAL 8 HOUR AS starts_episode
   FROM with_previous_end
+),
+numbered AS MATERIALIZED (
+  SELECT *,
+         sum(starts_episode::INTEGER) OVER (PARTITION BY patient_id ORDER BY admitted, ends
+                                            ROWS UNBOUNDED PRECEDING) AS episode_no,
+         coalesce(lead(starts_episode) OVER (PARTITION BY patient_id ORDER BY admitted, ends), true) AS last_of_episode
+  FROM flagged
 )
+-- Most episodes are a single stay: those are taken as they are, and only the rest are grouped
+-- (a GROUP BY over millions of one-row groups costs more than the merge itself).
+SELECT patient_id, episode_no::INTEGER AS episode_no, admitted, discharged, municipality_code, age, sex,
+       main_diagnosis, service_area, urgency = 'akutt' AS acute, discharged_to, 1 AS stays
+FROM numbered
+WHERE starts_episode AND last_of_episode
+UNION ALL
 SELECT patient_id,
        episode_no::INTEGER AS episode_no,
        min(admitted) AS admitted,
@@ -35,6 +50,7 @@ SELECT patient_id,
        arg_max(discharged_to, ends) AS discharged_to,
        count(*)::INTEGER AS stays
 FROM numbered
+WHERE NOT (starts_episode AND last_of_episode)
 GROUP BY patient_id, episode_no;
 COMMENT ON MACRO TABLE episodes_from_stays IS 'episodes_from_stays(area): hospital stays of a service area (''all'', ''somatikk'', ''psykisk_helsevern'', ''tsb'') merged into episodes (8-hour rule across hospitals), computed from hospital_stay.';
 

@@ -35,12 +35,10 @@ export async function municipalityTargets(
   const targets: Target[] = [];
   for (const id of [...new Set(ids)]) {
     if (!idPattern.test(id)) throw new UnknownIdError(`Unknown municipality or collaboration "${id.slice(0, 80)}".`);
-    const mapped = await rows(
-      connection,
-      `SELECT current_code FROM municipality_code_map WHERE code = $id
-       UNION SELECT code FROM municipality WHERE code = $id`,
-      { id },
-    );
+    // Current codes are the common case; the code history (a recursive view) only for old ones.
+    let mapped = await rows(connection, 'SELECT code AS current_code FROM municipality WHERE code = $id', { id });
+    if (mapped.length === 0)
+      mapped = await rows(connection, 'SELECT current_code FROM municipality_code_map WHERE code = $id', { id });
     if (mapped.length > 0) {
       const code = String(mapped[0]!.current_code);
       targets.push({ label: code, key: code });
