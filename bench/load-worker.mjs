@@ -9,6 +9,8 @@ const job = workerData;
 /** @type {number[]} */
 const latencies = [];
 let errors = 0;
+/** @type {Record<string, number>} */
+const cache = {};
 /** @type {string[]} */
 const firstErrors = [];
 const deadline = Date.now() + job.durationMs;
@@ -21,6 +23,8 @@ async function client(index) {
     try {
       const response = await fetch(`${job.url}${path}`, { headers: { authorization: `Bearer ${job.token}` } });
       await response.arrayBuffer();
+      const state = response.headers.get('x-cache') ?? 'none';
+      cache[state] = (cache[state] ?? 0) + 1;
       if (response.status !== 200) {
         errors += 1;
         if (firstErrors.length < 5) firstErrors.push(`${response.status} ${path}`);
@@ -42,6 +46,7 @@ parentPort.postMessage({
   requests: latencies.length,
   errors,
   firstErrors,
+  cache,
   seconds,
   requestsPerSecond: latencies.length / seconds,
   p50: pick(0.5),

@@ -65,6 +65,13 @@ const best = async (format: 'json' | 'arrow') => {
 };
 
 await run('arrow', 'SELECT * FROM bench_rows', 10_000); // warm-up
+
+// The price of the sandbox: a trivial statement end to end (login check, catalogue, parse-tree walk,
+// prepare, stream, audit) over HTTP.
+const trivial: number[] = [];
+for (let i = 0; i < 50; i++) trivial.push((await run('json', 'SELECT 42 AS answer', 10, 1)).transferMs);
+trivial.sort((a, b) => a - b);
+console.log(`\nSELECT 42 through POST /api/sql (check included): p50 ${trivial[25]!.toFixed(1)} ms, p90 ${trivial[45]!.toFixed(1)} ms`);
 const json = await best('json');
 const arrow = await best('arrow');
 const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
