@@ -53,7 +53,8 @@ export function authRoutes(runtime: ApiRuntime) {
           httpOnly: true,
           sameSite: 'Strict',
           path: '/',
-          secure: runtime.secureCookies || new URL(c.req.url).protocol === 'https:',
+          // Secure when served over https, directly or behind a TLS-terminating proxy.
+          secure: runtime.secureCookies || new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https',
           expires: session.expiresAt,
         });
         await services.audit(sessionUser, { action: 'login', target: username, outcome: 'ok' });

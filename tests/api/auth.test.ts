@@ -36,6 +36,13 @@ describe('login', () => {
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Strict/i);
     expect(cookie).toMatch(/Path=\//);
+    expect(cookie).not.toMatch(/Secure/i); // plain http on loopback
+    const proxied = await api.app.request('/api/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-proto': 'https' },
+      body: JSON.stringify({ username: 'leader1', password: 'password-leader1' }),
+    });
+    expect(proxied.headers.get('set-cookie')).toMatch(/Secure/i);
     const me = await api.app.request('/api/auth/me', { headers: { cookie: `styringsdata_session=${body.token}` } });
     expect(me.status).toBe(200);
     expect(((await me.json()) as { user: { username: string } }).user.username).toBe('leader1');
