@@ -124,6 +124,8 @@ export interface MetricRow {
   stays?: number | null;
   patients?: number | null;
   costNok?: number | null;
+  /** discharge-ready-days only: discharge-ready days ÷ stays with such days. */
+  meanDaysPerStay?: number | null;
 }
 
 export interface MetricResponse {

@@ -172,6 +172,7 @@ function toRow(spec: MetricSpec, query: MetricQuery, raw: Record<string, unknown
     row.stays = asNumber(raw.stays);
     row.patients = asNumber(raw.patients);
     row.costNok = asNumber(raw.cost_nok);
+    row.meanDaysPerStay = row.stays ? numerator / row.stays : null;
   }
   return row;
 }

@@ -32,6 +32,7 @@ function hide(row: MetricRow): MetricRow {
   if ('stays' in row) hidden.stays = null;
   if ('patients' in row) hidden.patients = null;
   if ('costNok' in row) hidden.costNok = null;
+  if ('meanDaysPerStay' in row) hidden.meanDaysPerStay = null;
   return hidden;
 }
 

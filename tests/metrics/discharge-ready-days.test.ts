@@ -48,6 +48,8 @@ describe('discharge-ready-days', () => {
     // Rate Jan: 5 × 1000 ÷ 310 = 16.13 per 1000 per year; Feb: 1 × 1000 ÷ 290.
     expect(rows[1]!.value).toBeCloseTo(5000 / 310, 10);
     expect(rows[2]!.denominator).toBeCloseTo(290, 10);
+    // Mean days per stay with such days, January: 5 ÷ 3.
+    expect(rows[1]!.meanDaysPerStay).toBeCloseTo(5 / 3, 10);
   });
 
   it('counts the nights of a stay still open up to data through, and a quarter sums its months', async () => {

@@ -69,6 +69,14 @@ describe('municipalities and collaborations', () => {
     expect(rows.map((r) => [r.municipality, r.numerator])).toEqual([['4215', 3]]);
   });
 
+  it('counts a stay delivered under an old code under the current one', async () => {
+    // Delivered as 1001 (Kristiansand before 2020), stored by the importer as 4204: an acute
+    // admission in 2023 for 4204 (1100 residents) → 1 × 1000 ÷ 1100.
+    await t.stay({ patient: 'old-code', municipality: '4204', rawMunicipality: '1001', admitted: '2023-03-01 10:00', discharged: '2023-03-02 10:00' });
+    const { rows } = await run({ metric: 'acute-admissions', municipalities: ['1001'] });
+    expect(rows.map((r) => [r.municipality, r.numerator, r.denominator])).toEqual([['4204', 1, 1100]]);
+  });
+
   it('sums a collaboration\'s members into one row', async () => {
     // Knutepunkt Sørlandet includes 4204, 4215 and 4223: 2023 stays 30 + 105 = 135 over person-years
     // 1100 + 1000 = 2100. (2023 is a population year of the database, so 4215's missing 2023 rows
