@@ -32,6 +32,9 @@ const { app, auditLog, runtime } = buildApp({ warehouse, importDirectory, logger
 await createUser(warehouse, { username: 'bench', password: 'bench-password-1', role: 'analyst', municipalities: [] });
 const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
 await new Promise((resolve) => server.once('listening', resolve));
+// Longer than any pause between requests here (client-side decoding of 1 M JSON rows takes seconds):
+// with Node's default 5 s, undici may reuse a socket the server is just closing (ECONNRESET).
+(server as unknown as { keepAliveTimeout: number }).keepAliveTimeout = 120_000;
 const address = server.address();
 const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
 const login = await fetch(`${base}/api/auth/login`, {

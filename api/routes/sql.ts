@@ -4,7 +4,7 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../env.ts';
-import { loadAnalystCatalog } from '../sql/catalog.ts';
+import { analystCatalog } from '../sql/catalog.ts';
 import { contentDisposition, mediaTypes, type SqlFormat } from '../sql/download.ts';
 import { SqlProblem } from '../sql/errors.ts';
 import { arrowBody } from '../sql/formats/arrow.ts';
@@ -53,7 +53,7 @@ sqlRoutes.use('*', async (c, next) => {
 });
 
 sqlRoutes.get('/schema', async (c) => {
-  const catalog = await c.get('services').warehouse.withConnection(loadAnalystCatalog);
+  const catalog = await analystCatalog(c.get('services').warehouse);
   return c.json({ tables: catalog.relations, macros: catalog.macros });
 });
 

@@ -3,6 +3,7 @@
 // One rule serves both the browser's schema (GET /api/sql/schema) and the sandbox's allowlist, so a
 // view the metrics helper installs is queryable and documented at once, and nothing else is.
 import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Warehouse } from '../../pipeline/db.ts';
 
 /** Application tables that hold credentials, sessions, the audit trail and other users' queries. */
 export const privateTables: ReadonlySet<string> = new Set(['app_user', 'app_session', 'audit_log', 'saved_query']);
@@ -44,6 +45,29 @@ export interface Allowlist {
   tableFunctions: ReadonlySet<string>;
   /** Names a WITH query may not take: DuckDB could resolve them to the hidden relation instead. */
   hidden: ReadonlySet<string>;
+}
+
+/**
+ * The catalogue, cached per warehouse for a few seconds: duckdb_functions() lists thousands of
+ * built-ins and costs ~150 ms, too much for every statement. A committed import clears the cache; a
+ * view installed later appears within the TTL. Staleness cannot widen access: private tables are
+ * never listed, and a dropped name only fails at binding.
+ */
+const cacheTtlMs = 10_000;
+const cached = new WeakMap<Warehouse, { at: number; catalog: Promise<AnalystCatalog> }>();
+const listening = new WeakSet<Warehouse>();
+
+export function analystCatalog(warehouse: Warehouse): Promise<AnalystCatalog> {
+  const hit = cached.get(warehouse);
+  if (hit && Date.now() - hit.at < cacheTtlMs) return hit.catalog;
+  if (!listening.has(warehouse)) {
+    listening.add(warehouse);
+    warehouse.onDataChange(() => cached.delete(warehouse));
+  }
+  const catalog = warehouse.withConnection(loadAnalystCatalog);
+  catalog.catch(() => cached.delete(warehouse));
+  cached.set(warehouse, { at: Date.now(), catalog });
+  return catalog;
 }
 
 export async function loadAnalystCatalog(connection: DuckDBConnection): Promise<AnalystCatalog> {

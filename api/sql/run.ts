@@ -5,7 +5,7 @@
 // the dashboards must keep theirs (engineering notes: "DuckDB in one Node process").
 import { StatementType, type DuckDBConnection, type DuckDBDataChunk, type DuckDBType } from '@duckdb/node-api';
 import type { Warehouse } from '../../pipeline/db.ts';
-import { allowlistOf, loadAnalystCatalog } from './catalog.ts';
+import { allowlistOf, analystCatalog } from './catalog.ts';
 import { SqlProblem, problemFromDuckDb } from './errors.ts';
 import { checkStatement } from './sandbox.ts';
 import { Semaphore } from './semaphore.ts';
@@ -74,7 +74,7 @@ export async function startAnalystQuery(warehouse: Warehouse, sql: string, optio
 
   try {
     connection = await warehouse.connect();
-    const allowlist = allowlistOf(await loadAnalystCatalog(connection));
+    const allowlist = allowlistOf(await analystCatalog(warehouse));
     const checked = await checkStatement(connection, sql, allowlist);
     const live = connection;
     timer = setTimeout(() => {
