@@ -4,7 +4,7 @@
 // the SQL files.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Warehouse } from '../../pipeline/db.ts';
-import type { CompareResponse, MetricQuery, MetricResponse, MetricRow } from '../types.ts';
+import { diagnosisGroups, type CompareResponse, type MetricQuery, type MetricResponse, type MetricRow } from '../types.ts';
 import { metricCatalogue, metricSql, analystObjects, specOf, sqlFiles, sqlOf, type MetricSpec } from './catalogue.ts';
 import { buildMetricQuery } from './query-sql.ts';
 import { dropOutdatedDerived, ensureDerived, refreshDerived } from './derived.ts';
@@ -103,6 +103,14 @@ async function computeRows(
   if (firstMonth > lastMonth) throw new InvalidQueryError(`from (${query.from}) is after to (${query.to}).`);
   if (targets.length === 0) return [];
   const [ageLow, ageHigh] = parseAge(query.age ?? spec.defaultAge);
+  // The API validates these already; the engine checks again because it splices `by` into SQL and
+  // because an unknown area or group would otherwise silently give zeros.
+  if (!['month', 'quarter', 'year', 'total'].includes(by)) throw new InvalidQueryError(`by must be month, quarter, year or total.`);
+  if (!['all', 'M', 'K'].includes(query.sex)) throw new InvalidQueryError(`sex must be all, M or K.`);
+  if (query.area !== undefined && !['all', 'somatikk', 'psykisk_helsevern', 'tsb'].includes(query.area))
+    throw new InvalidQueryError(`area must be all, somatikk, psykisk_helsevern or tsb.`);
+  if (query.group !== undefined && !(diagnosisGroups as readonly string[]).includes(query.group))
+    throw new InvalidQueryError(`group must be one of ${diagnosisGroups.join(', ')}.`);
   const standardYear = query.standardise === 'age-sex' && spec.kind === 'rate' ? await standardYearOf(connection, query) : null;
   const { sql, parameters } = buildMetricQuery({
     spec,

@@ -42,9 +42,13 @@ describe('metric catalogue', () => {
     }
   });
 
-  it('rejects a malformed period', async () => {
+  it('rejects a malformed period and an unknown diagnosis group', async () => {
     await expect(queryMetric(t.warehouse, {
       metric: 'kad-stays', municipalities: ['4204'], from: '2024-13', to: '2024-03', by: 'month', sex: 'all', standardise: 'none',
     })).rejects.toThrow(/from must be a month YYYY-MM/);
+    await expect(queryMetric(t.warehouse, {
+      metric: 'readmissions', municipalities: ['4204'], from: '2024-01', to: '2024-03', by: 'month', sex: 'all', standardise: 'none',
+      group: 'astma' as never,
+    })).rejects.toThrow(/group must be one of kols/);
   });
 });
