@@ -78,10 +78,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       const stopped = new Promise<void>((done) => server.close(() => done()));
       if ('closeIdleConnections' in server) server.closeIdleConnections();
       await runtime.imports.idle();
+      // Requests still running get a few seconds to finish; then their connections are closed.
       await Promise.race([stopped, new Promise((done) => setTimeout(done, 5000).unref())]);
       if ('closeAllConnections' in server) server.closeAllConnections();
       await auditLog.flush();
       runtime.cache.dispose();
+      logger.info('closing the database (writes the last changes into the file)');
       warehouse.close();
       logger.info('stopped');
     })());
