@@ -7,9 +7,9 @@ import type { ExtractKind, FileImportResult, ImportError, ImportSummary } from '
 import { importDirectoryFor, type Warehouse } from './db.ts';
 import { encodingOf, readHeader, scanFile } from './detect.ts';
 import { matchKind } from './kinds.ts';
-import { loadChecked, recordAttempt, type LogEntry } from './load.ts';
+import { loadStaged, recordAttempt, type LogEntry } from './load.ts';
 import { stageFile } from './transcode.ts';
-import { validateStaged } from './validate.ts';
+import { collectRejected, stageCsv } from './validate.ts';
 
 export interface ImportProgress {
   file: string;
@@ -143,9 +143,9 @@ async function importOne(warehouse: Warehouse, filePath: string, options: Import
         const percentage = connection.progress.percentage;
         if (percentage > 0) progress('validating', bytesTotal * (0.5 + percentage / 250));
       }, 250);
-      let counts;
+      let source;
       try {
-        counts = await validateStaged(connection, {
+        source = await stageCsv(connection, {
           stagedPath: staged.path,
           delimiter: dialect.delimiter,
           definition: match.definition,
@@ -159,25 +159,29 @@ async function importOne(warehouse: Warehouse, filePath: string, options: Import
       } finally {
         clearInterval(poll);
       }
-      Object.assign(result, { rowsRead: counts.rowsRead, rowsRejected: counts.rowsRejected });
-      Object.assign(entry, { rowsRead: counts.rowsRead, rowsRejected: counts.rowsRejected });
-      result.errors = await reportedErrors(connection);
-      if (counts.rowsRead === 0) result.warnings.push('the file has a header but no rows');
-      if (counts.rowsRejected > maxReportedErrors)
-        result.warnings.push(`${counts.rowsRejected} rows were rejected; the first ${maxReportedErrors} are listed, all are in import_rejected_row (import ${importId})`);
-
-      if (counts.rowsRejected > 0 && !options.acceptRejects) {
-        const message = `${counts.rowsRejected} of ${counts.rowsRead} rows rejected; nothing imported (fix the file, or import the good rows with --accept-rejects)`;
-        await recordAttempt(connection, { ...entry, message }, true);
+      const rowsRead = source.rowsStaged + source.rowsStructural;
+      Object.assign(result, { rowsRead });
+      Object.assign(entry, { rowsRead });
+      if (rowsRead === 0) result.warnings.push('the file has a header but no rows');
+      progress('loading', bytesTotal * 0.8);
+      const outcome = await loadStaged(connection, source, { ...entry, status: 'imported' }, {
+        acceptRejects: options.acceptRejects === true,
+        afterDelete: () => progress('loading', bytesTotal * 0.95),
+      });
+      if (outcome.status === 'rejected') {
+        // The transaction's temp tables are gone with the rollback: find the reasons again to record them.
+        await collectRejected(connection, source, true);
+        const message = `${outcome.rejectedLines} of ${rowsRead} rows rejected; nothing imported (fix the file, or import the good rows with --accept-rejects)`;
+        await recordAttempt(connection, { ...entry, rowsRejected: outcome.rejectedLines, message }, true);
         result.warnings.push(message);
-        return finish();
+      } else {
+        Object.assign(result, { status: 'imported', rowsImported: outcome.inserted });
+        if (outcome.inserted > 0) warehouse.dataChanged();
       }
-      progress('loading', bytesTotal * 0.9);
-      const inserted = await loadChecked(connection, match.definition.kind, { ...entry, status: 'imported' }, () =>
-        progress('loading', bytesTotal * 0.95),
-      );
-      Object.assign(result, { status: 'imported', rowsImported: inserted });
-      if (inserted > 0) warehouse.dataChanged();
+      result.rowsRejected = outcome.rejectedLines;
+      result.errors = await reportedErrors(connection);
+      if (outcome.rejectedLines > maxReportedErrors)
+        result.warnings.push(`${outcome.rejectedLines} rows were rejected; the first ${maxReportedErrors} are listed, all are in import_rejected_row (import ${importId})`);
       return finish();
     } finally {
       await staged.remove();

@@ -4,8 +4,9 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ExtractKind } from '../api/types.ts';
 import { sqlString } from './fieldSql.ts';
+import { collectRejected, timed, type StagedSource } from './validate.ts';
 
-/** Target columns ← columns of the temp table `checked` (validate.ts), per kind. */
+/** Target columns ← columns of the validation query (validate.ts typedSql), per kind. */
 const targets: Record<ExtractKind, { table: string; columns: Record<string, string>; key: string[] }> = {
   sykehusopphold: {
     table: 'hospital_stay',
@@ -147,34 +148,57 @@ function copyRejectedSql(importId: number): string {
     SELECT ${importId}, line, column_name, message, raw_line FROM rejected`;
 }
 
+export interface LoadOutcome {
+  /** 'rejected': the transaction was rolled back; call collectRejected again to record why. */
+  status: 'imported' | 'rejected';
+  inserted: number;
+  rejectedLines: number;
+}
+
 /**
- * Swaps the good rows of `checked` into the kind's table in one transaction. `afterDelete` runs
- * inside the transaction between the delete and the insert (progress; tests use it to read
- * concurrently at the worst moment). Returns the rows inserted.
+ * The import's one transaction: insert the good rows straight from the validation query, find the
+ * rejected rows (only re-evaluating the rules when some row was not ok) and duplicates, then — when
+ * there are none, or acceptRejects — drop later duplicates, delete the older rows with the same
+ * natural keys, record the import and commit; otherwise roll back. `afterDelete` runs inside the
+ * transaction after the delete (progress; tests read concurrently at that moment).
  */
-export async function loadChecked(
+export async function loadStaged(
   connection: DuckDBConnection,
-  kind: ExtractKind,
+  source: StagedSource,
   entry: LogEntry,
-  afterDelete?: () => void,
-): Promise<number> {
-  const target = targets[kind];
-  const sourceOf = (column: string) => target.columns[column]!;
+  options: { acceptRejects: boolean; afterDelete?: () => void },
+): Promise<LoadOutcome> {
+  const target = targets[source.definition.kind];
   const names = Object.keys(target.columns);
-  let inserted = 0;
-  await inTransaction(connection, async () => {
-    // Imports are serialised, so an empty table stays empty until this transaction commits.
+  const run = timed(connection);
+  const id = entry.importId;
+  await connection.run('BEGIN TRANSACTION');
+  try {
+    // Imports are serialised, so an empty table stays empty until this transaction ends.
     const existing = Number((await connection.runAndReadAll(`SELECT count(*) FROM (SELECT 1 FROM ${target.table} LIMIT 1)`)).getRows()[0]![0]);
+    const result = (await run(`INSERT INTO ${target.table} (${names.join(', ')}, import_id, source_line)
+      SELECT ${names.map((n) => target.columns[n]!).join(', ')}, ${id}, line FROM (${source.typedSql}) WHERE ok`)) as { rowsChanged: number | bigint };
+    let inserted = Number(result.rowsChanged);
+    const { rejectedLines, duplicates } = await collectRejected(connection, source, inserted < source.rowsStaged);
+    if (rejectedLines > 0 && !options.acceptRejects) {
+      await connection.run('ROLLBACK');
+      return { status: 'rejected', inserted: 0, rejectedLines };
+    }
+    if (duplicates > 0) {
+      const removed = (await run(`DELETE FROM ${target.table} WHERE import_id = ${id} AND source_line IN (SELECT line FROM duplicate)`)) as { rowsChanged: number | bigint };
+      inserted -= Number(removed.rowsChanged);
+    }
     if (existing > 0)
-      await connection.run(`DELETE FROM ${target.table} t
-        USING (SELECT DISTINCT ${target.key.map((k) => `${sourceOf(k)} AS ${k}`).join(', ')} FROM checked WHERE ok) n
-        WHERE ${target.key.map((k) => `t.${k} = n.${k}`).join(' AND ')}`);
-    afterDelete?.();
-    const result = await connection.run(`INSERT INTO ${target.table} (${names.join(', ')}, import_id, source_line)
-      SELECT ${names.map(sourceOf).join(', ')}, ${entry.importId}, line FROM checked WHERE ok`);
-    inserted = Number(result.rowsChanged);
-    await connection.run(logSql({ ...entry, rowsImported: inserted }));
-    await connection.run(copyRejectedSql(entry.importId));
-  });
-  return inserted;
+      await run(`DELETE FROM ${target.table} t
+        USING (SELECT DISTINCT ${target.key.join(', ')} FROM ${target.table} WHERE import_id = ${id}) n
+        WHERE t.import_id <> ${id} AND ${target.key.map((k) => `t.${k} = n.${k}`).join(' AND ')}`);
+    options.afterDelete?.();
+    await connection.run(logSql({ ...entry, rowsImported: inserted, rowsRejected: rejectedLines }));
+    await connection.run(copyRejectedSql(id));
+    await run('COMMIT');
+    return { status: 'imported', inserted, rejectedLines };
+  } catch (error) {
+    await connection.run('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
 }

@@ -1,10 +1,9 @@
 // Reading and checking a staged file in one set-based pass inside DuckDB (no JavaScript per row):
 //  1. read_csv with the detected dialect (auto_detect=false), every column VARCHAR, store_rejects
 //     for structural errors (ragged rows, unterminated quotes) → temp table `staged` in file order;
-//  2. typed values, the first broken rule per field (fieldSql.ts) and ok → temp table `checked`,
-//     narrow: only what the load needs, plus the errors and raw line of bad rows;
-//  3. the file's own line numbers corrected for structurally rejected rows (rare);
-//  4. duplicate natural keys → `duplicate`; every problem → temp table `rejected`.
+//  2. typed values, the first broken rule per field (fieldSql.ts) and ok, as a query over `staged`
+//     (typedSql) that load.ts inserts from directly, with the file's own line numbers;
+//  3. duplicate natural keys → `duplicate`; every problem → temp table `rejected`.
 // All tables are TEMP on the import's own connection, so nothing here is visible to readers.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Delimiter } from './detect.ts';
@@ -23,14 +22,25 @@ export interface ValidationInput {
   now: string;
 }
 
-export interface ValidationCounts {
-  rowsRead: number;
-  rowsRejected: number;
-  rowsGood: number;
+/** A staged file, ready to be inserted: `typedSql` yields one row per good-shaped record. */
+export interface StagedSource {
+  definition: KindDefinition;
+  /** Records DuckDB could read (good shape); structurally rejected ones are in structural_lined. */
+  rowsStaged: number;
+  rowsStructural: number;
+  /**
+   * SELECT … FROM staged: line, k, t_<field> (typed), r_<field> (as delivered, non-text fields),
+   * mappable_<field>, ok, and for bad rows only errors (list of {ord, column_name, message}) and
+   * raw_line. Evaluated where needed instead of materialised: materialising 2 M wide rows costs
+   * more than computing them.
+   */
+  typedSql: string;
+  /** Natural-key expressions over typedSql's columns. */
+  key: string[];
 }
 
-/** Runs steps 1–4; afterwards `checked` (with `ok`) and `rejected` exist on the connection. */
-export async function validateStaged(connection: DuckDBConnection, input: ValidationInput): Promise<ValidationCounts> {
+/** Step 1: read the file into `staged`, record structural rejects with their lines. */
+export async function stageCsv(connection: DuckDBConnection, input: ValidationInput): Promise<StagedSource> {
   const { definition, columns } = input;
   const run = timed(connection);
   const count = async (sql: string) => Number((await connection.runAndReadAll(sql)).getRows()[0]![0]);
@@ -55,17 +65,25 @@ export async function validateStaged(connection: DuckDBConnection, input: Valida
       delim = ${sqlString(input.delimiter)}, quote = '"', escape = '"',
       columns = {${header.map((c) => `'${c}': 'VARCHAR'`).join(', ')}}, store_rejects = true,
       rejects_table = 'import_reject_errors', rejects_scan = 'import_reject_scans')`);
+
+  // One structural problem per line (an unterminated quote also reports the columns it swallowed).
+  await run(`CREATE OR REPLACE TEMP TABLE structural AS
+    SELECT row_number() OVER (ORDER BY line) - 1 AS j, line AS duck_line, column_name, error_type, error_message, csv_line
+    FROM (SELECT *, row_number() OVER (PARTITION BY line ORDER BY byte_position) AS nth FROM import_reject_errors)
+    WHERE nth = 1`);
+  const rowsStructural = await count('SELECT count(*) FROM structural');
+  await run(structuralLinesSql(input.hasQuotes, columns, rowsStructural > 0));
+
   const numbered = `(SELECT *, rowid AS k, ${
     input.hasQuotes ? 'coalesce(sum(nl) OVER (ORDER BY rowid ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)' : '0'
   } AS nl_before FROM staged)`;
-
-  // Level 1: line, raw values, municipality look-ups. Level 2: typed values. Level 3: errors.
+  // Level 0: line and raw values. Level 1: municipality look-ups. Level 2: typed values. Level 3: errors.
+  const level0 = [...header, ...fields.map((f) => `${rawSql(f)} AS r_${f.field.name}`)].join(', ');
   const joins = muniFields
-    .map((f) => `LEFT JOIN code_map m_${f.field.name} ON m_${f.field.name}.code = ${municipalityCode(rawSql(f))}`)
+    .map((f) => `LEFT JOIN code_map m_${f.field.name} ON m_${f.field.name}.code = ${municipalityCode(`s.r_${f.field.name}`)}`)
     .join('\n');
   const level1 = [
-    ...header.map((c) => `s.${c}`),
-    ...fields.map((f) => `${rawSql(f)} AS r_${f.field.name}`),
+    's.*',
     ...muniFields.map((f) => `m_${f.field.name}.current_code AS mc_${f.field.name}, coalesce(m_${f.field.name}.mappable, true) AS mappable_${f.field.name}`),
     ...(hasList ? ['known_codes', 'code_lookup'] : []),
   ].join(', ');
@@ -84,7 +102,7 @@ export async function validateStaged(connection: DuckDBConnection, input: Valida
     .map((f, i) => `{'ord': ${i + 1}, 'column_name': ${sqlString(f.field.name)}, 'message': e_${f.field.name}}`)
     .join(', ')}], e -> e.message IS NOT NULL)`;
   const rawLine = `concat_ws(${sqlString(input.delimiter)}, ${header.map((c) => `coalesce(${c}, '')`).join(', ')})`;
-  await run(`CREATE OR REPLACE TEMP TABLE checked AS
+  const typedSql = `
     SELECT * EXCLUDE (${dropped.join(', ')}),
       CASE WHEN NOT ok THEN ${errorList} END AS errors,
       CASE WHEN NOT ok THEN ${rawLine} END AS raw_line
@@ -95,56 +113,54 @@ export async function validateStaged(connection: DuckDBConnection, input: Valida
         FROM (
           SELECT *, ${level2}
           FROM (
-            SELECT 2 + s.k + s.nl_before AS line, s.k, s.nl, ${level1}
-            FROM ${numbered} s
+            SELECT ${level1}
+            FROM (
+              SELECT ${goodLineSql(input.hasQuotes, rowsStructural > 0)} AS line, s.k, ${level0}
+              FROM ${numbered} s ${rowsStructural > 0 ? 'ASOF LEFT JOIN rejected_before rb ON s.k >= rb.g' : ''}
+            ) s
             ${joins}
             ${hasList ? 'CROSS JOIN (SELECT list(code) AS known_codes, map(list(code), list(current_code)) AS code_lookup FROM code_map)' : ''}
           )
         )
       )
-    )`);
+    )`;
+  return {
+    definition,
+    rowsStaged: await count('SELECT count(*) FROM staged'),
+    rowsStructural,
+    typedSql,
+    key: definition.naturalKey.map((name) => keyExpression(definition, name)),
+  };
+}
 
-  // One structural problem per line (an unterminated quote also reports the columns it swallowed).
-  await run(`CREATE OR REPLACE TEMP TABLE structural AS
-    SELECT row_number() OVER (ORDER BY line) - 1 AS j, line AS duck_line, column_name, error_type, error_message, csv_line
-    FROM (SELECT *, row_number() OVER (PARTITION BY line ORDER BY byte_position) AS nth FROM import_reject_errors)
-    WHERE nth = 1`);
-  if ((await count('SELECT count(*) FROM structural')) > 0) await run(structuralLinesSql(input.hasQuotes, columns));
-  else await run(`CREATE OR REPLACE TEMP TABLE structural_lined (line BIGINT, column_name VARCHAR, message VARCHAR, raw_line VARCHAR)`);
-
-  const key = definition.naturalKey.map((name) => keyExpression(definition, name));
+/**
+ * Step 2: every problem of the file → temp table `rejected` (line, column_name, message, raw_line).
+ * `rowErrors` false skips re-evaluating the rules when the caller knows every row was ok.
+ * Returns the number of rejected lines and the lines of later duplicates.
+ */
+export async function collectRejected(connection: DuckDBConnection, source: StagedSource, rowErrors: boolean): Promise<{ rejectedLines: number; duplicates: number }> {
+  const run = timed(connection);
+  const { key, definition } = source;
   await run(`CREATE OR REPLACE TEMP TABLE duplicate AS
-    WITH repeated AS (
-      SELECT ${key.map((k, i) => `${k} AS k${i}`).join(', ')}, min(line) AS first_line
-      FROM checked WHERE ${key.map((k) => `${k} IS NOT NULL`).join(' AND ')}
-      GROUP BY ALL HAVING count(*) > 1
-    )
-    SELECT c.line, r.first_line FROM checked c JOIN repeated r ON ${key.map((k, i) => `${k.replace(/\bt_/g, 'c.t_')} = r.k${i}`).join(' AND ')}
+    WITH keyed AS (SELECT line, ${key.map((k, i) => `${k} AS k${i}`).join(', ')} FROM (${source.typedSql})
+                   WHERE ${key.map((k) => `${k} IS NOT NULL`).join(' AND ')}),
+    repeated AS (SELECT ${key.map((_, i) => `k${i}`).join(', ')}, min(line) AS first_line FROM keyed GROUP BY ALL HAVING count(*) > 1)
+    SELECT c.line, r.first_line FROM keyed c JOIN repeated r USING (${key.map((_, i) => `k${i}`).join(', ')})
     WHERE c.line > r.first_line`);
-
   const keyNames = definition.naturalKey.join(', ');
   await run(`CREATE OR REPLACE TEMP TABLE rejected AS
     SELECT line, column_name, message, raw_line, ord FROM (
       SELECT line, column_name, message, raw_line, 0 AS ord FROM structural_lined
-      UNION ALL
-      SELECT line, e.column_name, e.message, raw_line, e.ord FROM (SELECT line, raw_line, unnest(errors) AS e FROM checked WHERE NOT ok)
+      ${rowErrors ? `UNION ALL
+      SELECT line, e.column_name, e.message, raw_line, e.ord FROM (SELECT line, raw_line, unnest(errors) AS e FROM (${source.typedSql}) WHERE NOT ok)` : ''}
       UNION ALL
       SELECT d.line, ${sqlString(definition.naturalKey.at(-1)!)}, 'the same ${keyNames} as line ' || d.first_line || ' (each may appear only once in a file)', NULL, 1000
       FROM duplicate d
     ) ORDER BY line, ord`);
-  // Duplicates are bad rows too: the later occurrences are not imported.
-  if ((await count('SELECT count(*) FROM duplicate')) > 0)
-    await run(`UPDATE checked SET ok = false WHERE ok AND line IN (SELECT line FROM duplicate)`);
-
-  await run('DROP TABLE staged');
-
-  const counts = (
-    await connection.runAndReadAll(`SELECT
-      (SELECT count(*) FROM checked) + (SELECT count(*) FROM structural),
-      (SELECT count(DISTINCT line) FROM rejected),
-      (SELECT count(*) FROM checked WHERE ok)`)
+  const [rejectedLines, duplicates] = (
+    await connection.runAndReadAll('SELECT (SELECT count(DISTINCT line) FROM rejected), (SELECT count(*) FROM duplicate)')
   ).getRows()[0]!;
-  return { rowsRead: Number(counts[0]), rowsRejected: Number(counts[1]), rowsGood: Number(counts[2]) };
+  return { rejectedLines: Number(rejectedLines), duplicates: Number(duplicates) };
 }
 
 /**
@@ -152,23 +168,26 @@ export async function validateStaged(connection: DuckDBConnection, input: Valida
  * (ignoring newlines inside quotes) and good rows not at all. Good row k (file order) starts on
  *   2 + k + (newlines inside earlier good rows) + (rejected records before it),
  * and rejected record j, which DuckDB puts on duck_line_j with g_j = duck_line_j − 2 − j good rows
- * before it, on duck_line_j + (newlines inside the first g_j good rows). checked.line already has the
- * first two terms; the third comes from an ASOF join on g_j ≤ k.
+ * before it, on duck_line_j + (newlines inside the first g_j good rows). The newline sum is a window
+ * over rowid (only when the file has quotes at all); the rejected records before k an ASOF join.
  */
-function structuralLinesSql(hasQuotes: boolean, columns: (string | null)[]): string {
+function structuralLinesSql(hasQuotes: boolean, columns: (string | null)[], any: boolean): string {
+  if (!any) return `CREATE OR REPLACE TEMP TABLE structural_lined (line BIGINT, column_name VARCHAR, message VARCHAR, raw_line VARCHAR)`;
   const columnName = `CASE x.column_name ${columns.map((c, i) => `WHEN 'c${i}' THEN ${sqlString(c ?? `column ${i + 1}`)}`).join(' ')} END`;
   return `
     CREATE OR REPLACE TEMP TABLE rejected_before AS
       SELECT duck_line - 2 - j AS g, max(j) + 1 AS n FROM structural GROUP BY ALL;
     CREATE OR REPLACE TEMP TABLE structural_lined AS
       SELECT x.duck_line + coalesce(
-               (SELECT ${hasQuotes ? 'sum(nl)' : '0'} FROM checked WHERE k < x.duck_line - 2 - x.j), 0) AS line,
+               (SELECT ${hasQuotes ? 'sum(nl)' : '0'} FROM staged WHERE rowid < x.duck_line - 2 - x.j), 0) AS line,
              CASE WHEN x.error_type = 'TOO MANY COLUMNS' THEN NULL ELSE ${columnName} END AS column_name,
              ${structuralMessage('x')} AS message, x.csv_line AS raw_line
-      FROM structural x;
-    CREATE OR REPLACE TEMP TABLE checked AS
-      SELECT c.* REPLACE (c.line + coalesce(rb.n, 0) AS line)
-      FROM checked c ASOF LEFT JOIN rejected_before rb ON c.k >= rb.g;`;
+      FROM structural x;`;
+}
+
+/** Line of good row s.k (see above); rb is the ASOF-joined rejected_before when there are rejects. */
+function goodLineSql(hasQuotes: boolean, hasStructural: boolean): string {
+  return `2 + s.k${hasQuotes ? ' + s.nl_before' : ''}${hasStructural ? ' + coalesce(rb.n, 0)' : ''}`;
 }
 
 function structuralMessage(alias: string): string {
@@ -193,7 +212,7 @@ function keyExpression(definition: KindDefinition, name: string): string {
 }
 
 /** connection.run, with each statement's time on stderr when STYRINGSDATA_IMPORT_PROFILE is set. */
-function timed(connection: DuckDBConnection): (sql: string) => Promise<unknown> {
+export function timed(connection: DuckDBConnection): (sql: string) => Promise<unknown> {
   if (!process.env.STYRINGSDATA_IMPORT_PROFILE) return (sql) => connection.run(sql);
   return async (sql) => {
     const start = performance.now();
