@@ -59,6 +59,13 @@ describe('dashboard', () => {
       expect(await paintedPixels(page, '[data-testid="card-readmissions"] [data-testid="sparkline"]')).toBeGreaterThan(50);
       await t.screenshot('overview-nb');
 
+      // Print: A4 stylesheet without navigation or pickers; every chart printed as an image.
+      await page.emulateMedia({ media: 'print' });
+      await expect.poll(() => page.locator('figure img.print-only').count()).toBe(5);
+      expect(await page.locator('nav').isVisible()).toBe(false);
+      await t.screenshot('overview-print');
+      await page.emulateMedia({ media: 'screen' });
+
       await page.getByTestId('lang-switch').selectOption('en');
       await page.waitForURL(/lang=en/);
       expect(new URL(page.url()).searchParams.get('m')).toBe('4223');
@@ -146,6 +153,7 @@ describe('dashboard', () => {
       await login(t, 'admin', '/kad?m=4223');
       await page.getByTestId('calendar-heatmap').waitFor({ timeout: 30_000 });
       await expect.poll(() => paintedPixels(page, '[data-testid="calendar-heatmap"]')).toBeGreaterThan(500);
+      await expect.poll(() => page.getByTestId('kad-stays').locator('[data-testid="line-chart"]').count()).toBe(3);
       await t.screenshot('kad');
       await page.getByRole('link', { name: 'Import' }).click();
       await page.getByTestId('import-history').waitFor({ timeout: 30_000 });

@@ -30,6 +30,12 @@ export function defaultPlace(user: SessionUser | null): string {
   return user?.municipalities[0] ?? reference.municipalities[0]?.code ?? '';
 }
 
+/** The place from the URL when it exists (a stale or mistyped link falls back to the default). */
+export function resolvePlace(fromUrl: string | null, user: SessionUser | null): string {
+  const known = fromUrl && (reference.municipalities.some((m) => m.code === fromUrl) || reference.collaborations.some((c) => c.id === fromUrl));
+  return known ? fromUrl : defaultPlace(user);
+}
+
 export function placeName(code: string): string {
   return (
     reference.municipalities.find((m) => m.code === code)?.name ??
