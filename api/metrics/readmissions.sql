@@ -10,11 +10,11 @@
 CREATE OR REPLACE MACRO readmission_index_from_episodes(area) AS TABLE
 WITH e AS (
   SELECT *, min(CASE WHEN acute THEN admitted END)
-              OVER (PARTITION BY patient_id ORDER BY episode_no ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING)
+              OVER (PARTITION BY patient_id ORDER BY admitted ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING)
               AS next_acute_admission
   FROM episodes(area)
 )
-SELECT patient_id, episode_no, admitted, discharged,
+SELECT patient_id, admitted, discharged,
        date_trunc('month', discharged)::DATE AS month,
        municipality_code, age, sex, main_diagnosis, service_area, acute, next_acute_admission,
        coalesce(next_acute_admission <= discharged + INTERVAL 30 DAY, false) AS readmitted,

@@ -16,9 +16,11 @@ beforeAll(async () => {
   // Patient "later10": second stay starts 10 hours after the first discharge → TWO episodes.
   await t.stay({ patient: 'later10', admitted: '2024-03-10 08:00', discharged: '2024-03-11 08:00' });
   await t.stay({ patient: 'later10', admitted: '2024-03-11 18:00', discharged: '2024-03-12 08:00' });
-  // Patient "nested": a short stay inside a long one (starts before the long one ends) → one episode.
+  // Patient "nested": a short stay inside a long one (starts before the long one ends), then a third
+  // stay 4 hours after the LONG one ends (but two weeks after the short one) → one episode of 3 stays.
   await t.stay({ patient: 'nested', admitted: '2024-03-01 08:00', discharged: '2024-03-20 08:00', urgency: 'planlagt' });
   await t.stay({ patient: 'nested', admitted: '2024-03-05 08:00', discharged: '2024-03-06 08:00', urgency: 'planlagt' });
+  await t.stay({ patient: 'nested', admitted: '2024-03-20 12:00', discharged: '2024-03-21 08:00', urgency: 'planlagt', dischargedTo: 'kommunal' });
   // Patient "exactly8": 8 hours exactly → still one episode ("within 8 hours").
   await t.stay({ patient: 'exactly8', admitted: '2024-04-01 08:00', discharged: '2024-04-01 12:00' });
   await t.stay({ patient: 'exactly8', admitted: '2024-04-01 20:00', discharged: '2024-04-02 12:00' });
@@ -33,16 +35,16 @@ afterAll(() => t?.close());
 
 describe('episode view', () => {
   it('merges a transfer 3 hours later into one episode and keeps a stay 10 hours later apart', async () => {
-    const rows = await t.sql(`SELECT patient_id, episode_no, strftime(admitted, '%d %H') a, strftime(discharged, '%d %H') d,
-      municipality_code, age, acute, discharged_to, stays FROM episode ORDER BY patient_id, episode_no`);
+    const rows = await t.sql(`SELECT patient_id, strftime(admitted, '%d %H') a, strftime(discharged, '%d %H') d,
+      municipality_code, age, acute, discharged_to, stays FROM episode ORDER BY patient_id, admitted`);
     expect(rows).toEqual([
-      { patient_id: 'exactly8', episode_no: 1, a: '01 08', d: '02 12', municipality_code: '4204', age: 80, acute: true, discharged_to: 'hjem', stays: 2 },
-      { patient_id: 'later10', episode_no: 1, a: '10 08', d: '11 08', municipality_code: '4204', age: 80, acute: true, discharged_to: 'hjem', stays: 1 },
-      { patient_id: 'later10', episode_no: 2, a: '11 18', d: '12 08', municipality_code: '4204', age: 80, acute: true, discharged_to: 'hjem', stays: 1 },
-      { patient_id: 'later10', episode_no: 3, a: '15 08', d: '16 08', municipality_code: '4204', age: 80, acute: true, discharged_to: 'hjem', stays: 1 },
-      { patient_id: 'nested', episode_no: 1, a: '01 08', d: '20 08', municipality_code: '4204', age: 80, acute: false, discharged_to: 'hjem', stays: 2 },
-      { patient_id: 'open', episode_no: 1, a: '10 08', d: null, municipality_code: '4204', age: 80, acute: true, discharged_to: 'hjem', stays: 1 },
-      { patient_id: 'transfer3', episode_no: 1, a: '01 08', d: '05 12', municipality_code: '4204', age: 80, acute: true, discharged_to: 'hjem', stays: 2 },
+      { patient_id: 'exactly8', a: '01 08', d: '02 12', municipality_code: '4204', age: 80, acute: true, discharged_to: 'hjem', stays: 2 },
+      { patient_id: 'later10', a: '10 08', d: '11 08', municipality_code: '4204', age: 80, acute: true, discharged_to: 'hjem', stays: 1 },
+      { patient_id: 'later10', a: '11 18', d: '12 08', municipality_code: '4204', age: 80, acute: true, discharged_to: 'hjem', stays: 1 },
+      { patient_id: 'later10', a: '15 08', d: '16 08', municipality_code: '4204', age: 80, acute: true, discharged_to: 'hjem', stays: 1 },
+      { patient_id: 'nested', a: '01 08', d: '21 08', municipality_code: '4204', age: 80, acute: false, discharged_to: 'kommunal', stays: 3 },
+      { patient_id: 'open', a: '10 08', d: null, municipality_code: '4204', age: 80, acute: true, discharged_to: 'hjem', stays: 1 },
+      { patient_id: 'transfer3', a: '01 08', d: '05 12', municipality_code: '4204', age: 80, acute: true, discharged_to: 'hjem', stays: 2 },
     ]);
   });
 
