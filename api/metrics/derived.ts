@@ -83,6 +83,9 @@ export function ensureDerived(warehouse: Warehouse): Promise<void> {
         await connection.run('COMMIT');
       } catch (error) {
         await connection.run('ROLLBACK');
+        // Another connection (an import calling refreshDerived) rebuilt them at the same time: its
+        // build wins, and this query reads that one.
+        if (/conflict/i.test(String(error))) return;
         throw error;
       }
     }),
