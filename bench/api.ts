@@ -90,7 +90,7 @@ for (const shape of shapes)
     const cachedTimes: number[] = [];
     for (let i = 0; i < 200; i++) cachedTimes.push(await timed(() => request(path)));
     const cachedP50 = percentile(cachedTimes, 0.5);
-    table.push({
+    const line = {
       endpoint: `${route}/${metric}`,
       shape: shape.name,
       'bare ms': round(bare),
@@ -99,7 +99,9 @@ for (const shape of shapes)
       'cold/bare': round(cold / bare, 2),
       'cached p50 ms': round(cachedP50, 2),
       ok: cold <= 1.5 * bare && cachedP50 <= 5 ? 'yes' : 'NO',
-    });
+    };
+    table.push(line);
+    console.log(`  ${Object.values(line).join('  ')}`); // progress; the table follows at the end
   }
 if (table.length) console.table(table);
 
