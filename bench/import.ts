@@ -2,7 +2,7 @@
 // read_csv, validation, dedup, one transaction) side by side with DuckDB's own
 // `CREATE TABLE AS SELECT * FROM read_csv(...)` on the same file, in one run, as a ratio of speeds.
 // Target: ours ≥ 0.5 of the raw speed. A plain JavaScript parse of the same file is timed for contrast.
-//   npx tsx bench/import.ts [--rows 2000000]
+//   npx tsx bench/import.ts [--rows 2000000] [--rounds 2]   (best of the rounds is reported)
 import { createReadStream, createWriteStream, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { openWarehouse } from '../pipeline/db.ts';
 import { importFile } from '../pipeline/import.ts';
 
-const { values } = parseArgs({ options: { rows: { type: 'string', default: '2000000' } } });
+const { values } = parseArgs({ options: { rows: { type: 'string', default: '2000000' }, rounds: { type: 'string', default: '2' } } });
 const rowCount = Number(values.rows);
 const folder = resolve('.tmp/bench');
 mkdirSync(folder, { recursive: true });
@@ -87,35 +87,48 @@ if (!existsSync(file)) {
   console.log(`generated ${file} (${(statSync(file).size / 1e6).toFixed(0)} MB) in ${seconds(t).toFixed(1)} s`);
 }
 const size = statSync(file).size;
-const dbPath = join(folder, 'import-bench.duckdb');
-for (const suffix of ['', '.wal']) rmSync(dbPath + suffix, { force: true });
-const warehouse = await openWarehouse(dbPath);
 await readFile(file); // warm the page cache so that every contender reads from memory
 
-const rawStart = performance.now();
-await warehouse.withConnection(async (c) => {
-  await c.run(`CREATE TABLE raw_read AS SELECT * FROM read_csv('${file.replace(/'/g, "''")}')`);
-});
-const raw = seconds(rawStart);
-await warehouse.withConnection((c) => c.run('DROP TABLE raw_read'));
+/** One round: a fresh database, raw CTAS, then our import of the same file. */
+async function round(index: number): Promise<{ raw: number; ours: number }> {
+  const dbPath = join(folder, `import-bench-${index}.duckdb`);
+  for (const suffix of ['', '.wal']) rmSync(dbPath + suffix, { force: true });
+  const warehouse = await openWarehouse(dbPath);
+  try {
+    const rawStart = performance.now();
+    await warehouse.withConnection((c) => c.run(`CREATE TABLE raw_read AS SELECT * FROM read_csv('${file.replace(/'/g, "''")}')`));
+    const raw = seconds(rawStart);
+    await warehouse.withConnection((c) => c.run('DROP TABLE raw_read'));
 
-const oursStart = performance.now();
-const result = await importFile(warehouse, file, { importedBy: 'bench' });
-const ours = seconds(oursStart);
-if (result.status !== 'imported' || result.rowsImported !== rowCount)
-  throw new Error(`the import did not take every row: ${JSON.stringify({ ...result, errors: result.errors.slice(0, 5) })}`);
-// Stay S<i> is on line i + 2: the line numbers must survive the parallel read.
-const misnumbered = await warehouse.withConnection(async (c) =>
-  Number((await c.runAndReadAll(`SELECT count(*) FROM hospital_stay WHERE source_line <> substr(stay_id, 2)::BIGINT + 2`)).getRows()[0]![0]),
-);
-if (misnumbered > 0) throw new Error(`${misnumbered} rows have a wrong source_line`);
+    const oursStart = performance.now();
+    const result = await importFile(warehouse, file, { importedBy: 'bench' });
+    const ours = seconds(oursStart);
+    if (result.status !== 'imported' || result.rowsImported !== rowCount)
+      throw new Error(`the import did not take every row: ${JSON.stringify({ ...result, errors: result.errors.slice(0, 5) })}`);
+    // Stay S<i> is on line i + 2: the line numbers must survive the parallel read.
+    const misnumbered = await warehouse.withConnection(async (c) =>
+      Number((await c.runAndReadAll(`SELECT count(*) FROM hospital_stay WHERE source_line <> substr(stay_id, 2)::BIGINT + 2`)).getRows()[0]![0]),
+    );
+    if (misnumbered > 0) throw new Error(`${misnumbered} rows have a wrong source_line`);
+    console.log(`  round ${index + 1}: raw ${raw.toFixed(2)} s, ours ${ours.toFixed(2)} s (ratio ${(raw / ours).toFixed(2)})`);
+    return { raw, ours };
+  } finally {
+    warehouse.close();
+    for (const suffix of ['', '.wal']) rmSync(dbPath + suffix, { force: true });
+  }
+}
+
+// Best of N rounds, alternating the contenders: on a shared machine the minimum is the honest figure.
+const rounds: { raw: number; ours: number }[] = [];
+for (let i = 0; i < Number(values.rounds); i++) rounds.push(await round(i));
+const raw = Math.min(...rounds.map((r) => r.raw));
+const ours = Math.min(...rounds.map((r) => r.ours));
 
 const jsStart = performance.now();
 const jsRows = await parseInJavaScript(file);
 const js = seconds(jsStart);
-warehouse.close();
 
-console.log(`\nbench/import — ${rowCount.toLocaleString('en')} stays, ${(size / 1e6).toFixed(0)} MB, 12 columns`);
+console.log(`\nbench/import — ${rowCount.toLocaleString('en')} stays, ${(size / 1e6).toFixed(0)} MB, 12 columns, best of ${rounds.length}`);
 console.log(`  DuckDB CREATE TABLE AS read_csv (raw)   ${raw.toFixed(2)} s   ${perSecond(rowCount, raw)}`);
 console.log(`  our importFile (validated, deduped)     ${ours.toFixed(2)} s   ${perSecond(rowCount, ours)}`);
 console.log(`  JavaScript split + age/dates/keys only  ${js.toFixed(2)} s   ${perSecond(jsRows, js)}`);

@@ -179,7 +179,11 @@ export async function loadStaged(
     const result = (await run(`INSERT INTO ${target.table} (${names.join(', ')}, import_id, source_line)
       SELECT ${names.map((n) => target.columns[n]!).join(', ')}, ${id}, line FROM (${source.typedSql}) WHERE ok`)) as { rowsChanged: number | bigint };
     let inserted = Number(result.rowsChanged);
-    const { rejectedLines, duplicates } = await collectRejected(connection, source, inserted < source.rowsStaged);
+    const { rejectedLines, duplicates } = await collectRejected(connection, source, inserted < source.rowsStaged, {
+      table: target.table,
+      key: target.key,
+      importId: id,
+    });
     if (rejectedLines > 0 && !options.acceptRejects) {
       await connection.run('ROLLBACK');
       return { status: 'rejected', inserted: 0, rejectedLines };

@@ -138,14 +138,24 @@ export async function stageCsv(connection: DuckDBConnection, input: ValidationIn
  * `rowErrors` false skips re-evaluating the rules when the caller knows every row was ok.
  * Returns the number of rejected lines and the lines of later duplicates.
  */
-export async function collectRejected(connection: DuckDBConnection, source: StagedSource, rowErrors: boolean): Promise<{ rejectedLines: number; duplicates: number }> {
+export async function collectRejected(
+  connection: DuckDBConnection,
+  source: StagedSource,
+  rowErrors: boolean,
+  /** The rows just inserted (inside the import's transaction): find duplicates there, cheaper than re-evaluating. */
+  inserted?: { table: string; key: string[]; importId: number },
+): Promise<{ rejectedLines: number; duplicates: number }> {
   const run = timed(connection);
   const { key, definition } = source;
+  // Duplicates among the rows that pass the row rules (a bad first occurrence is rejected anyway).
+  const keyed = inserted
+    ? `SELECT source_line AS line, ${inserted.key.map((k, i) => `${k} AS k${i}`).join(', ')} FROM ${inserted.table} WHERE import_id = ${inserted.importId}`
+    : `SELECT line, ${key.map((k, i) => `${k} AS k${i}`).join(', ')} FROM (${source.typedSql}) WHERE ok`;
+  const keyColumns = (inserted?.key ?? key).map((_, i) => `k${i}`).join(', ');
   await run(`CREATE OR REPLACE TEMP TABLE duplicate AS
-    WITH keyed AS (SELECT line, ${key.map((k, i) => `${k} AS k${i}`).join(', ')} FROM (${source.typedSql})
-                   WHERE ${key.map((k) => `${k} IS NOT NULL`).join(' AND ')}),
-    repeated AS (SELECT ${key.map((_, i) => `k${i}`).join(', ')}, min(line) AS first_line FROM keyed GROUP BY ALL HAVING count(*) > 1)
-    SELECT c.line, r.first_line FROM keyed c JOIN repeated r USING (${key.map((_, i) => `k${i}`).join(', ')})
+    WITH keyed AS (${keyed}),
+    repeated AS (SELECT ${keyColumns}, min(line) AS first_line FROM keyed GROUP BY ALL HAVING count(*) > 1)
+    SELECT c.line, r.first_line FROM keyed c JOIN repeated r USING (${keyColumns})
     WHERE c.line > r.first_line`);
   const keyNames = definition.naturalKey.join(', ');
   await run(`CREATE OR REPLACE TEMP TABLE rejected AS

@@ -62,3 +62,30 @@ describe('npm run import', () => {
     expect(result.stderr).toContain('Usage: npm run import');
   });
 });
+
+describe('npm run import while the server runs', () => {
+  it('hands the files to the server that holds the database and reports the same way', async () => {
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    const pino = (await import('pino')).default;
+    const { startServer } = await import('../../api/server.ts');
+    const served = join(dir.path, 'served', 'styringsdata.duckdb');
+    const webDir = join(dir.path, 'web');
+    mkdirSync(webDir, { recursive: true });
+    writeFileSync(join(webDir, 'index.html'), '<!doctype html><title>Styringsdata</title>');
+    const server = await startServer({ dbPath: served, host: '127.0.0.1', port: 0, webDir, logger: pino({ level: 'silent' }) });
+    try {
+      // The child process cannot open the file (DuckDB: one process per file) and must use server.json.
+      const { spawn } = await import('node:child_process');
+      const child = spawn(process.execPath, ['--import', 'tsx', 'pipeline/cli.ts', '--db', served, '--json', good], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(code).toBe(0);
+      expect(JSON.parse(stdout).files[0]).toMatchObject({ kind: 'sykehusopphold', status: 'imported', rowsImported: 2 });
+      const stays = await server.runtime.services.warehouse.withConnection(async (c) => (await c.runAndReadAll('SELECT count(*) FROM hospital_stay')).getRows()[0]![0]);
+      expect(Number(stays)).toBe(2);
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -142,11 +142,12 @@ describe('the other kinds', () => {
       { line: 2, column: 'senger', message: '"0" beds: a unit needs at least 1 bed' },
       { line: 2, column: 'gyldig_til', message: '"2023-12-31" is before gyldig_fra "2024-01-01"' },
     ]);
-    const population = await importText('kommunenr;aar;kjonn;alder;antall\n4223;2024;M;80-67;5\n4223;2024;M;67;-1\n4223;2024;1;67;3\n');
+    // Line 4 repeats line 3 (sex 1 = M); duplicates are looked for among rows that pass the row rules.
+    const population = await importText('kommunenr;aar;kjonn;alder;antall\n4223;2024;M;80-67;5\n4223;2024;M;67;5\n4223;2024;1;67;3\n4223;2024;K;67;-1\n');
     expect(population.errors).toEqual([
       { line: 2, column: 'alder', message: '"80-67" is not an age band within 0–120' },
-      { line: 3, column: 'antall', message: '"-1" is negative; a count must be 0 or more' },
       { line: 4, column: 'alder', message: 'the same kommunenr, aar, kjonn, alder as line 3 (each may appear only once in a file)' },
+      { line: 5, column: 'antall', message: '"-1" is negative; a count must be 0 or more' },
     ]);
   });
 });
@@ -158,6 +159,21 @@ describe('--accept-rejects', () => {
     const kept = await rows(warehouse, `SELECT line, column_name, message, raw_line FROM import_rejected_row WHERE import_id = ${result.importId}`);
     expect(kept).toEqual([
       { line: 4, column_name: 'alder', message: '"200" is not an age between 0 and 120', raw_line: 'B;P1;4223;200;K;2024-01-03 10:15;2024-01-10 12:00;1;J44.1;Accept;;hjem' },
+    ]);
+  });
+
+  it('keeps the first occurrence of a duplicated stay and rejects the later one', async () => {
+    // Lines 2 (D1, age 70), 3 (D2), 4 (D1 again, age 71): D1 from line 2 and D2 go in.
+    const text = csv(hospitalColumns, [
+      stay({ behandlingssted: 'AcceptDup', opphold_id: 'D1', alder: '70' }),
+      stay({ behandlingssted: 'AcceptDup', opphold_id: 'D2' }),
+      stay({ behandlingssted: 'AcceptDup', opphold_id: 'D1', alder: '71' }),
+    ]);
+    const result = await importText(text, true);
+    expect(result).toMatchObject({ status: 'imported', rowsRead: 3, rowsImported: 2, rowsRejected: 1 });
+    expect(await rows(warehouse, `SELECT stay_id, age, source_line FROM hospital_stay WHERE hospital = 'AcceptDup' ORDER BY stay_id`)).toEqual([
+      { stay_id: 'D1', age: 70, source_line: 2 },
+      { stay_id: 'D2', age: 82, source_line: 3 },
     ]);
   });
 });
