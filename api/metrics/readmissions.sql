@@ -9,8 +9,8 @@
 -- Episodes are built from the stays of the chosen service area (default somatikk).
 CREATE OR REPLACE MACRO readmission_index_from_episodes(area) AS TABLE
 WITH e AS (
-  SELECT *, min(CASE WHEN acute THEN admitted END)
-              OVER (PARTITION BY patient_id ORDER BY admitted ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING)
+  -- The admission of the patient's next acute episode (episodes do not overlap, so in order of admission).
+  SELECT *, lead(CASE WHEN acute THEN admitted END IGNORE NULLS) OVER (PARTITION BY patient_id ORDER BY admitted)
               AS next_acute_admission
   FROM episodes(area)
 )

@@ -39,6 +39,12 @@ beforeAll(async () => {
   // second stay is NOT a readmission; one index discharged 10 May, not readmitted.
   await t.stay({ patient: 'transfer', admitted: '2024-05-01 10:00', discharged: '2024-05-05 10:00', dischargedTo: 'sykehus' });
   await t.stay({ patient: 'transfer', hospital: 'OUS', admitted: '2024-05-05 13:00', discharged: '2024-05-10 10:00' });
+  // plannedThenAcute: index discharged 1 Jul, a planned episode 5–6 Jul, an acute one 20–21 Jul. The
+  // acute episode is a readmission of the first (19 days) and of the planned one (14 days): 3
+  // indexes in July, 2 readmitted.
+  await t.stay({ patient: 'plannedThenAcute', admitted: '2024-06-28 10:00', discharged: '2024-07-01 10:00' });
+  await t.stay({ patient: 'plannedThenAcute', admitted: '2024-07-05 10:00', discharged: '2024-07-06 10:00', urgency: 'planlagt' });
+  await t.stay({ patient: 'plannedThenAcute', admitted: '2024-07-20 10:00', discharged: '2024-07-21 10:00' });
   // psych: a psychiatric stay, outside the default area somatikk.
   await t.stay({ patient: 'psych', area: 'psykisk_helsevern', admitted: '2024-06-01 10:00', discharged: '2024-06-05 10:00' });
   // late: discharged 5 Dec: 5 Dec + 30 days = 4 Jan 2025 > data through 31 Dec → no complete
@@ -55,12 +61,14 @@ describe('readmissions', () => {
     // Feb indexes: day29 (readmitted), day31, planned's first + second episode = 4, 1 readmitted.
     // Mar: day29's and day31's second episodes = 2, 0 readmitted.
     // Apr: age67's two episodes (first readmitted 5 days later) = 2, 1 readmitted; age66 is out.
-    // May: transfer = 1 episode, 0. Jun: psych is not somatic. Dec: complete = 1, 0; late is out.
+    // May: transfer = 1 episode, 0. Jun: psych is not somatic. Jul: plannedThenAcute 2 of 3.
+    // Dec: complete = 1, 0; late is out.
     expect(await rowsOf({})).toEqual([
       ['2024-02', 1, 4],
       ['2024-03', 0, 2],
       ['2024-04', 1, 2],
       ['2024-05', 0, 1],
+      ['2024-07', 2, 3],
       ['2024-12', 0, 1],
     ]);
   });
@@ -86,7 +94,8 @@ describe('readmissions', () => {
     // second episode in March. The other episodes have the default J441 (kols) or N390.
     expect(await rowsOf({ group: 'brudd', by: 'total' })).toEqual([['total', 0, 2]]);
     expect(await rowsOf({ group: 'hjertesvikt', by: 'total' })).toEqual([['total', 0, 1]]);
-    // elleve excludes day31's N390 (urinary infection is N30, not N39): 4+2+2+1+1 − 2 = 8 indexes.
-    expect(await rowsOf({ group: 'elleve', by: 'total' })).toEqual([['total', 2, 8]]);
+    // elleve excludes day31's N390 (urinary infection is N30, not N39): 4+2+2+1+3+1 − 2 = 11 indexes,
+    // readmitted: day29, age67, plannedThenAcute ×2 = 4.
+    expect(await rowsOf({ group: 'elleve', by: 'total' })).toEqual([['total', 4, 11]]);
   });
 });
