@@ -152,10 +152,14 @@ export async function collectRejected(
     ? `SELECT source_line AS line, ${inserted.key.map((k, i) => `${k} AS k${i}`).join(', ')} FROM ${inserted.table} WHERE import_id = ${inserted.importId}`
     : `SELECT line, ${key.map((k, i) => `${k} AS k${i}`).join(', ')} FROM (${source.typedSql}) WHERE ok`;
   const keyColumns = (inserted?.key ?? key).map((_, i) => `k${i}`).join(', ');
+  // Grouping 2 M rows by one 64-bit hash is cheaper than by the key's strings; the few rows whose
+  // hash repeats are then compared by the key itself.
   await run(`CREATE OR REPLACE TEMP TABLE duplicate AS
     WITH keyed AS (${keyed}),
-    repeated AS (SELECT ${keyColumns}, min(line) AS first_line FROM keyed GROUP BY ALL HAVING count(*) > 1)
-    SELECT c.line, r.first_line FROM keyed c JOIN repeated r USING (${keyColumns})
+    repeated_hash AS (SELECT hash(${keyColumns}) AS h FROM keyed GROUP BY ALL HAVING count(*) > 1),
+    suspect AS (SELECT * FROM keyed WHERE hash(${keyColumns}) IN (SELECT h FROM repeated_hash)),
+    repeated AS (SELECT ${keyColumns}, min(line) AS first_line FROM suspect GROUP BY ALL HAVING count(*) > 1)
+    SELECT c.line, r.first_line FROM suspect c JOIN repeated r USING (${keyColumns})
     WHERE c.line > r.first_line`);
   const keyNames = definition.naturalKey.join(', ');
   await run(`CREATE OR REPLACE TEMP TABLE rejected AS
@@ -209,9 +213,10 @@ function structuralMessage(alias: string): string {
     ELSE 'the row cannot be read as CSV: ' || ${alias}.error_message END`;
 }
 
-/** Old 3-digit codes lost their leading zero in a spreadsheet: 301 → 0301. */
+/** Old 3-digit codes lost their leading zero in a spreadsheet: 301 → 0301. (A non-digit 3-character
+ *  value gets a zero too and still matches no code; no regular expression on the hot path.) */
 function municipalityCode(raw: string): string {
-  return `CASE WHEN length(${raw}) = 3 AND regexp_full_match(${raw}, '[0-9]{3}') THEN '0' || ${raw} ELSE ${raw} END`;
+  return `CASE WHEN length(${raw}) = 3 THEN '0' || ${raw} ELSE ${raw} END`;
 }
 
 /** The natural key on typed values (so `M` and `1` are the same sex, 67-79 one band). */
