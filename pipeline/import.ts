@@ -66,14 +66,17 @@ function defaultImporter(): string {
 async function importOne(warehouse: Warehouse, filePath: string, options: ImportOptions): Promise<FileImportResult> {
   const file = options.displayName ?? filePath;
   const bytesTotal = (await stat(filePath)).size;
-  const progress = (phase: ImportProgress['phase'], bytesDone: number) =>
-    options.onProgress?.({ file, phase, bytesDone: Math.min(bytesDone, bytesTotal), bytesTotal });
+  let shown = 0; // the bar never goes back (each DuckDB query reports its own progress from 0)
+  const progress = (phase: ImportProgress['phase'], bytesDone: number) => {
+    shown = Math.max(shown, Math.min(bytesDone, bytesTotal));
+    options.onProgress?.({ file, phase, bytesDone: Math.round(shown), bytesTotal });
+  };
   const connection = await warehouse.connect();
   try {
     progress('reading', 0);
     const startedAt = localTimestamp(new Date());
     const importId = Number((await connection.runAndReadAll(`SELECT nextval('import_id_seq')`)).getRows()[0]![0]);
-    const scan = await scanFile(filePath, (done) => progress('reading', done / 2));
+    const scan = await scanFile(filePath, (done) => progress('reading', done * 0.3));
     const entry: LogEntry = {
       importId,
       fileName: file,
@@ -136,12 +139,14 @@ async function importOne(warehouse: Warehouse, filePath: string, options: Import
     if (scan.interiorBlankLines)
       result.warnings.push('the file has empty lines between rows; they are skipped, and line numbers after them may be too small by the number of empty lines');
 
-    const staged = await stageFile(filePath, encoding, importDirectoryFor(warehouse), (done) => progress('reading', bytesTotal / 2 + done / 2));
+    const staged = await stageFile(filePath, encoding, importDirectoryFor(warehouse), (done) => progress('reading', bytesTotal * 0.3 + done * 0.1));
     try {
-      progress('validating', bytesTotal / 2);
+      // DuckDB reports the running query's progress; map it onto this phase's share of the bar.
+      let stage: { phase: ImportProgress['phase']; from: number; to: number } = { phase: 'validating', from: 0.4, to: 0.65 };
+      progress('validating', bytesTotal * stage.from);
       const poll = setInterval(() => {
         const percentage = connection.progress.percentage;
-        if (percentage > 0) progress('validating', bytesTotal * (0.5 + percentage / 250));
+        if (percentage > 0) progress(stage.phase, bytesTotal * (stage.from + ((stage.to - stage.from) * percentage) / 100));
       }, 250);
       let source;
       try {
@@ -154,20 +159,20 @@ async function importOne(warehouse: Warehouse, filePath: string, options: Import
           now: startedAt,
         });
       } catch (error) {
+        clearInterval(poll);
         // DuckDB could not read the file at all (store_rejects covers row-level problems).
         return await rejectFile(`the file cannot be read as CSV: ${(error as Error).message.split('\n')[0]}`);
-      } finally {
-        clearInterval(poll);
       }
       const rowsRead = source.rowsStaged + source.rowsStructural;
       Object.assign(result, { rowsRead });
       Object.assign(entry, { rowsRead });
       if (rowsRead === 0) result.warnings.push('the file has a header but no rows');
-      progress('loading', bytesTotal * 0.8);
+      stage = { phase: 'loading', from: 0.65, to: 0.95 };
+      progress('loading', bytesTotal * stage.from);
       const outcome = await loadStaged(connection, source, { ...entry, status: 'imported' }, {
         acceptRejects: options.acceptRejects === true,
-        afterDelete: () => progress('loading', bytesTotal * 0.95),
-      });
+        afterDelete: () => progress('loading', bytesTotal * 0.97),
+      }).finally(() => clearInterval(poll));
       if (outcome.status === 'rejected') {
         // The transaction's temp tables are gone with the rollback: find the reasons again to record them.
         await collectRejected(connection, source, true);
