@@ -110,6 +110,17 @@ describe('structural problems', () => {
     expect(result.rowsRead).toBe(5);
   });
 
+  it('skips an empty line between rows and warns that later line numbers may be off', async () => {
+    const [header, first, second] = csv(hospitalColumns, [stay({ opphold_id: 'E1', behandlingssted: 'Blank' }), stay({ opphold_id: 'E2', behandlingssted: 'Blank' })]).split('\n');
+    const result = await importText(`${header}\n${first}\n\n${second}\n\n`);
+    expect(result).toMatchObject({ status: 'imported', rowsRead: 2, rowsImported: 2 });
+    expect(result.warnings).toEqual([
+      'the file has empty lines between rows; they are skipped, and line numbers after them may be too small by the number of empty lines',
+    ]);
+    const trailingOnly = await importText(csv(hospitalColumns, [stay({ opphold_id: 'E3', behandlingssted: 'Blank' })]) + '\n\n');
+    expect(trailingOnly).toMatchObject({ status: 'imported', warnings: [] });
+  });
+
   it('rejects binary garbage as a whole', async () => {
     const garbage = Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0x08, 0x00, 0xff, 0xfe, 0x01, 0x02, 0x00, 0x9c]);
     const result = await importText(garbage);
