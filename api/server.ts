@@ -14,6 +14,7 @@ import { importDirectoryFor, lockDown, openWarehouse } from '../pipeline/db.ts';
 import { buildApp, type AppOptions, type StyringsdataApp } from './app.ts';
 import { handOffPath, type HandOffFile } from './handoff.ts';
 import { installMetricViews } from './metrics/engine.ts';
+import { ensureDerived } from './metrics/derived.ts';
 
 export interface ServerOptions {
   dbPath: string;
@@ -37,6 +38,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
   const warehouse = await openWarehouse(options.dbPath);
   await installMetricViews(warehouse);
+  // Warm the stored episodes in the background: the first dashboard request then waits on this build
+  // instead of starting its own, and the server listens at once even on national data.
+  const warming = ensureDerived(warehouse).catch((error: unknown) =>
+    logger.error({ err: error }, 'could not build the stored episodes'),
+  );
   const importDirectory = importDirectoryFor(warehouse);
   await lockDown(warehouse, importDirectory);
   const cliToken = randomBytes(32).toString('base64url');
@@ -82,6 +88,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       await Promise.race([stopped, new Promise((done) => setTimeout(done, 5000).unref())]);
       if ('closeAllConnections' in server) server.closeAllConnections();
       await auditLog.flush();
+      await warming;
       runtime.cache.dispose();
       logger.info('closing the database (writes the last changes into the file)');
       warehouse.close();
