@@ -68,10 +68,16 @@ export async function refreshDerived(connection: DuckDBConnection): Promise<void
 }
 
 const pending = new WeakMap<Warehouse, Promise<void>>();
+/** dataVersion at which the derived tables were last found (or made) current. In the server (locked
+ *  down) only the importer writes hospital_stay and it bumps dataVersion, so the fingerprint scan is
+ *  needed once per version, not once per query. */
+const currentAt = new WeakMap<Warehouse, number>();
 
 /** Rebuilds the derived tables if the facts or the definitions changed since the last build. One
  *  check at a time per warehouse; costs one small aggregate over hospital_stay when nothing changed. */
 export function ensureDerived(warehouse: Warehouse): Promise<void> {
+  if (warehouse.lockedDown && currentAt.get(warehouse) === warehouse.dataVersion) return pending.get(warehouse) ?? Promise.resolve();
+  const version = warehouse.dataVersion;
   const previous = pending.get(warehouse) ?? Promise.resolve();
   const next = previous.then(() =>
     warehouse.withConnection(async (connection) => {
@@ -89,7 +95,9 @@ export function ensureDerived(warehouse: Warehouse): Promise<void> {
         throw error;
       }
     }),
-  );
+  ).then(() => {
+    currentAt.set(warehouse, version);
+  });
   pending.set(warehouse, next.catch(() => undefined));
   return next;
 }
