@@ -22,7 +22,7 @@ const metricParameters = [
   query('unit', 'kad-occupancy only: comma-separated KAD unit ids (default every unit).'),
   query('from', 'First month, YYYY-MM (default January two years before `to`).', { type: 'string', pattern: '^\\d{4}-(0[1-9]|1[0-2])$' }),
   query('to', 'Last month, YYYY-MM (default the last month with data).', { type: 'string', pattern: '^\\d{4}-(0[1-9]|1[0-2])$' }),
-  query('by', 'Period grain (default month; total for compare).', { type: 'string', enum: ['month', 'quarter', 'year', 'total'] }),
+  query('by', 'Period grain (default month; total for compare; day, period YYYY-MM-DD, only for kad-occupancy).', { type: 'string', enum: ['day', 'month', 'quarter', 'year', 'total'] }),
   query('age', 'all, 67+, 80+ or a-b.', { type: 'string', pattern: '^(all|67\\+|80\\+|\\d{1,3}-\\d{1,3})$' }),
   query('sex', 'all, M or K.', { type: 'string', enum: ['all', 'M', 'K'] }),
   query('group', 'readmissions only: diagnosis group.', { type: 'string', enum: [...diagnosisGroups] }),
@@ -230,7 +230,7 @@ export const openApiDocument = {
         properties: {
           metric: { type: 'string', enum: metricIds },
           unit: { type: 'string' },
-          by: { type: 'string', enum: ['month', 'quarter', 'year', 'total'] },
+          by: { type: 'string', enum: ['day', 'month', 'quarter', 'year', 'total'] },
           from: { type: 'string' },
           to: { type: 'string' },
           dataThrough: { type: 'string', nullable: true },

@@ -57,7 +57,8 @@ export const metricIds: readonly MetricId[] = [
 ];
 
 export type MetricUnit = 'percent' | 'per-1000-per-year' | 'nights-per-stay';
-export type PeriodGrain = 'month' | 'quarter' | 'year' | 'total';
+/** `day` (period `YYYY-MM-DD`) only for kad-occupancy, the one metric whose facts carry a day. */
+export type PeriodGrain = 'day' | 'month' | 'quarter' | 'year' | 'total';
 export type ServiceArea = 'all' | 'somatikk' | 'psykisk_helsevern' | 'tsb';
 
 export const diagnosisGroups = [

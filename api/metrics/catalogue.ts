@@ -26,6 +26,8 @@ export interface MetricSpec {
   defaultArea: ServiceArea;
   /** Rows are keyed by unit (kad-occupancy) rather than by municipality. */
   perUnit: boolean;
+  /** The facts macro also returns a `day` column, so the metric can be asked by=day. */
+  hasDay?: boolean;
   parameters: string[];
 }
 
@@ -56,7 +58,7 @@ export const metricSpecs: readonly MetricSpec[] = [
     defaultAge: 'all', defaultArea: 'all', perUnit: false, parameters: common },
   { id: 'kad-occupancy', title: { nb: 'Belegg i KAD-enheten', en: 'KAD unit occupancy' },
     unit: 'percent', kind: 'occupancy', file: 'kad-occupancy.sql', factsMacro: 'kad_occupancy_facts', arguments: [],
-    defaultAge: 'all', defaultArea: 'all', perUnit: true, parameters: ['unit', 'from', 'to', 'by'] },
+    defaultAge: 'all', defaultArea: 'all', perUnit: true, hasDay: true, parameters: ['unit', 'from', 'to', 'by'] },
 ];
 
 /** Building blocks first: later files use the views and macros of earlier ones. */
@@ -85,6 +87,9 @@ export function openingComment(sql: string): string {
   }
   return lines.join(' ').replace(/\s+/g, ' ').trim();
 }
+
+/** The one wording of the by=day rule, for the route (400) and the engine (InvalidQueryError). */
+export const byDayOnlyMessage = 'by=day is only available for kad-occupancy';
 
 export function specOf(id: string): MetricSpec | undefined {
   return metricSpecs.find((spec) => spec.id === id);

@@ -5,7 +5,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Warehouse } from '../../pipeline/db.ts';
 import { diagnosisGroups, type CompareResponse, type MetricQuery, type MetricResponse, type MetricRow } from '../types.ts';
-import { metricCatalogue, metricSql, analystObjects, specOf, sqlFiles, sqlOf, type MetricSpec } from './catalogue.ts';
+import { metricCatalogue, metricSql, analystObjects, byDayOnlyMessage, specOf, sqlFiles, sqlOf, type MetricSpec } from './catalogue.ts';
 import { buildMetricQuery } from './query-sql.ts';
 import { dropOutdatedDerived, ensureDerived, refreshDerived } from './derived.ts';
 import { compareFigures } from './compare.ts';
@@ -112,7 +112,8 @@ async function computeRows(
   const [ageLow, ageHigh] = parseAge(query.age ?? spec.defaultAge);
   // The API validates these already; the engine checks again because it splices `by` into SQL and
   // because an unknown area or group would otherwise silently give zeros.
-  if (!['month', 'quarter', 'year', 'total'].includes(by)) throw new InvalidQueryError(`by must be month, quarter, year or total.`);
+  if (!['day', 'month', 'quarter', 'year', 'total'].includes(by)) throw new InvalidQueryError(`by must be day, month, quarter, year or total.`);
+  if (by === 'day' && !spec.hasDay) throw new InvalidQueryError(byDayOnlyMessage);
   if (!['all', 'M', 'K'].includes(query.sex)) throw new InvalidQueryError(`sex must be all, M or K.`);
   if (query.area !== undefined && !['all', 'somatikk', 'psykisk_helsevern', 'tsb'].includes(query.area))
     throw new InvalidQueryError(`area must be all, somatikk, psykisk_helsevern or tsb.`);

@@ -32,6 +32,7 @@ export interface QueryShape {
 }
 
 const periodLabel: Record<PeriodGrain, string> = {
+  day: `strftime(m, '%Y-%m-%d')`,
   month: `strftime(m, '%Y-%m')`,
   quarter: `strftime(m, '%Y') || '-Q' || quarter(m)`,
   year: `strftime(m, '%Y')`,
@@ -57,14 +58,19 @@ export function buildMetricQuery(shape: QueryShape): BuiltQuery {
   const isRate = spec.kind === 'rate';
   if (shape.standardYear !== null && isRate) parameters.standard_year = shape.standardYear;
 
+  // A day bucket needs facts with a day column (spec.hasDay); the engine refuses by=day otherwise.
+  const daily = shape.by === 'day';
+  if (daily && !spec.hasDay) throw new Error(`${spec.id} has no day column: by=day is not possible`);
+  const bucketColumn = daily ? 'day' : 'month';
+
   const ctes = [
     `target(label, key, ord) AS (SELECT * FROM (VALUES ${targetRows.join(', ')}))`,
-    `bucket AS (SELECT m::DATE AS month, ${periodLabel[shape.by]} AS period
-       FROM range($first_month::DATE, $last_month::DATE + INTERVAL 1 MONTH, INTERVAL 1 MONTH) r(m))`,
+    `bucket AS (SELECT m::DATE AS ${bucketColumn}, ${periodLabel[shape.by]} AS period
+       FROM range($first_month::DATE, $last_month::DATE + INTERVAL 1 MONTH, INTERVAL 1 ${daily ? 'DAY' : 'MONTH'}) r(m))`,
     `fact AS (SELECT t.label, b.period, f.*
        FROM ${spec.factsMacro}(${macroArguments.join(', ')}) f
        JOIN target t ON t.key = f.${keyColumn}
-       JOIN bucket b ON b.month = f.month
+       JOIN bucket b ON b.${bucketColumn} = f.${bucketColumn}
        WHERE ${personFilter})`,
     `counted AS (SELECT label, period, sum(numerator) AS numerator, sum(denominator) AS denominator,
        count(DISTINCT stay_key) AS stays, count(DISTINCT patient_key) AS patients,

@@ -4,6 +4,7 @@
 // the same 400 as a typo and never reaches a query.
 import { z } from 'zod';
 import { badRequest } from '../http-error.ts';
+import { byDayOnlyMessage, specOf } from '../metrics/catalogue.ts';
 import type { ReferenceData } from '../reference.ts';
 import { diagnosisGroups, metricIds, type MetricId, type MetricQuery, type PeriodGrain } from '../types.ts';
 
@@ -36,7 +37,7 @@ export const metricQuerySchema = z
       unit: codeListOrUndefined('KAD unit ids'),
       from: month.optional(),
       to: month.optional(),
-      by: z.enum(['month', 'quarter', 'year', 'total'], 'must be month, quarter, year or total').optional(),
+      by: z.enum(['day', 'month', 'quarter', 'year', 'total'], 'must be day, month, quarter, year or total').optional(),
       age: age.optional(),
       sex: z.enum(['all', 'M', 'K'], 'must be all, M or K').optional(),
       group: z.enum(diagnosisGroups, `must be one of ${diagnosisGroups.join(', ')}`).optional(),
@@ -102,6 +103,7 @@ export function toMetricQuery(
   const unknownUnits = (params.unit ?? []).filter((unit) => !reference.unitMunicipalities.has(unit));
   if (unknownUnits.length > 0)
     throw badRequest(`unit: unknown KAD unit ${unknownUnits.map((u) => `"${truncate(u)}"`).join(', ')}`, 'unknown_unit');
+  if (params.by === 'day' && !specOf(metric)?.hasDay) throw badRequest(`by: ${byDayOnlyMessage}; use by=month for ${metric}`);
   if (params.group && metric !== 'readmissions') throw badRequest(`group: applies only to readmissions, not to ${metric}`);
 
   const to = params.to ?? dataThrough?.slice(0, 7) ?? new Date().toISOString().slice(0, 7);

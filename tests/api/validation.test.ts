@@ -24,6 +24,7 @@ describe('metric parameters', () => {
     ['/api/metrics/readmissions?group=tennisalbue', 'group', 'kols'],
     ['/api/metrics/kad-stays?group=kols', 'group', 'only to readmissions'],
     ['/api/metrics/kad-stays?by=week', 'by', 'month, quarter, year or total'],
+    ['/api/metrics/kad-bed-days?by=day', 'by', 'by=day is only available for kad-occupancy'],
     ['/api/metrics/kad-stays?age=90-80', 'age', 'a ≤ b'],
     ['/api/metrics/kad-stays?sex=X', 'sex', 'M or K'],
     ['/api/metrics/kad-stays?area=tannhelse', 'area', 'somatikk'],

@@ -77,6 +77,30 @@ describe('KAD metrics', () => {
     ]);
   });
 
+  it('kad-occupancy by=day: each night ÷ the beds valid that day', async () => {
+    // January, KAD1: 4 beds on 1–15 Jan, 6 beds on 16–31 Jan. Nights (any municipality): s1 on 3, 4,
+    // 5 Jan; s5 on 15, 16 Jan; s3 on 30, 31 Jan; s2 has none.
+    //   3, 4, 5, 15 Jan: 1 × 100 ÷ 4 = 25 %;  16, 30, 31 Jan: 1 × 100 ÷ 6 = 16.67 %;  other days 0 %.
+    // The days add up to the month: Σ numerators 7, Σ denominators 15 × 4 + 16 × 6 = 156.
+    const { rows, by } = await query('kad-occupancy', { units: ['KAD1'], municipalities: [], to: '2024-01', by: 'day' });
+    expect(by).toBe('day');
+    const nights: Record<number, number> = { 3: 1, 4: 1, 5: 1, 15: 1, 16: 1, 30: 1, 31: 1 };
+    const expected = Array.from({ length: 31 }, (_, i) => {
+      const day = i + 1;
+      const beds = day <= 15 ? 4 : 6;
+      const night = nights[day] ?? 0;
+      return ['KAD1', `2024-01-${String(day).padStart(2, '0')}`, night, beds, (night * 100) / beds];
+    });
+    expect(rows.map((r) => [r.unit, r.period, r.numerator, r.denominator, r.value])).toEqual(expected);
+    expect(rows.find((r) => r.period === '2024-01-16')?.value).toBeCloseTo(16.667, 3);
+    expect(rows.reduce((sum, r) => sum + (r.numerator ?? 0), 0)).toBe(7);
+    expect(rows.reduce((sum, r) => sum + (r.denominator ?? 0), 0)).toBe(156);
+  });
+
+  it('by=day on any other metric is an error', async () => {
+    await expect(query('kad-bed-days', { by: 'day' })).rejects.toThrow('by=day is only available for kad-occupancy');
+  });
+
   it('an unknown unit is an error', async () => {
     await expect(query('kad-occupancy', { units: ['NOPE'] })).rejects.toThrow(/Unknown KAD unit "NOPE"/);
   });

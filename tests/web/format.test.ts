@@ -50,6 +50,8 @@ describe('periods and dates', () => {
     expect(formatPeriod('2024-Q1', 'nb')).toBe('1. kv. 2024');
     expect(formatPeriod('2024-Q1', 'en')).toBe('Q1 2024');
     expect(formatPeriod('2024', 'nb')).toBe('2024');
+    expect(formatPeriod('2024-03-03', 'nb')).toBe('3. mars 2024');
+    expect(formatPeriod('2024-03-03', 'en')).toBe('3 March 2024');
   });
 
   it('gives twelve short month names for the seasonal axis', () => {

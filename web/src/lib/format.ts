@@ -57,8 +57,9 @@ export function formatChange(current: number, previous: number, unit: MetricUnit
   }).format((current - previous) / previous);
 }
 
-/** `2024-03` → `mars 2024`; `2024-Q1` → `1. kv. 2024`; `2024` → `2024`; `total` stays. */
+/** `2024-03-03` → `3. mars 2024`; `2024-03` → `mars 2024`; `2024-Q1` → `1. kv. 2024`; `2024` → `2024`; `total` stays. */
 export function formatPeriod(period: string, lang: Lang, style: 'long' | 'short' = 'long'): string {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(period)) return formatDate(period, lang);
   const month = /^(\d{4})-(\d{2})$/.exec(period);
   if (month) {
     const date = new Date(Date.UTC(Number(month[1]), Number(month[2]) - 1, 1));
