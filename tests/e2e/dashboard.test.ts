@@ -150,8 +150,17 @@ describe('dashboard', () => {
   it('draws the KAD page and the import page without errors', async () => {
     await withPage(async (t) => {
       const { page } = t;
-      await login(t, 'admin', '/kad?m=4223');
+      // The calendar asks for one unit's days: a period spanning years shows the 12 months up to its end.
+      const dailyAnswer = page.waitForResponse((r) => r.url().includes('/api/metrics/kad-occupancy') && r.url().includes('by=day'), { timeout: 30_000 });
+      await login(t, 'admin', '/kad?m=4223&from=2024-01&to=2025-06');
+      const daily = (await (await dailyAnswer).json()) as { by: string; from: string; to: string; rows: { period: string }[] };
+      expect([daily.by, daily.from, daily.to]).toEqual(['day', '2024-07', '2025-06']);
+      // 1 July 2024 … 30 June 2025 = 365 days, one row each.
+      expect(daily.rows.length).toBe(365);
+      expect(daily.rows[0]!.period).toBe('2024-07-01');
       await page.getByTestId('calendar-heatmap').waitFor({ timeout: 30_000 });
+      // The summary counts the same days the API returned.
+      await expect.poll(() => page.getByTestId('calendar-summary').textContent()).toContain('av 365 dager');
       await expect.poll(() => paintedPixels(page, '[data-testid="calendar-heatmap"]')).toBeGreaterThan(500);
       await expect.poll(() => page.getByTestId('kad-stays').locator('[data-testid="line-chart"]').count()).toBe(3);
       await t.screenshot('kad');

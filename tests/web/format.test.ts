@@ -9,6 +9,7 @@ import {
   formatPeriod,
   formatValue,
   monthNames,
+  weekdayNames,
 } from '../../web/src/lib/format.ts';
 
 const nbsp = '\u00a0';
@@ -52,6 +53,11 @@ describe('periods and dates', () => {
     expect(formatPeriod('2024', 'nb')).toBe('2024');
     expect(formatPeriod('2024-03-03', 'nb')).toBe('3. mars 2024');
     expect(formatPeriod('2024-03-03', 'en')).toBe('3 March 2024');
+  });
+
+  it('gives seven weekday names, Sunday first, for the KAD calendar', () => {
+    expect(weekdayNames('nb')).toEqual(['søn', 'man', 'tir', 'ons', 'tor', 'fre', 'lør']);
+    expect(weekdayNames('en')).toEqual(['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat']);
   });
 
   it('gives twelve short month names for the seasonal axis', () => {

@@ -76,6 +76,13 @@ export function monthNames(lang: Lang): string[] {
   return Array.from({ length: 12 }, (_, m) => format.format(new Date(Date.UTC(2024, m, 1))).replace('.', ''));
 }
 
+/** Seven short weekday names, Sunday first (the order ECharts' calendar expects in its nameMap). */
+export function weekdayNames(lang: Lang): string[] {
+  const format = new Intl.DateTimeFormat(locales[lang], { weekday: 'short', timeZone: 'UTC' });
+  // 7 January 2024 was a Sunday.
+  return Array.from({ length: 7 }, (_, d) => format.format(new Date(Date.UTC(2024, 0, 7 + d))).replace('.', ''));
+}
+
 /** An ISO date or timestamp as a date for people: `31. mars 2024`. */
 export function formatDate(iso: string, lang: Lang): string {
   const date = new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso.endsWith('Z') ? iso : `${iso}Z`);
