@@ -202,7 +202,7 @@ export const openApiDocument = {
           id: { type: 'string', enum: metricIds },
           title: { type: 'object', properties: { nb: { type: 'string' }, en: { type: 'string' } } },
           unit: { type: 'string', enum: ['percent', 'per-1000-per-year', 'nights-per-stay'] },
-          definition: { type: 'string' },
+          definition: { type: 'object', description: 'The definition in words (the opening comment of the metric SQL file).', properties: { nb: { type: 'string' }, en: { type: 'string' } } },
           parameters: { type: 'array', items: { type: 'string' } },
         },
       },

@@ -81,8 +81,8 @@ export interface MetricInfo {
   id: MetricId;
   title: { nb: string; en: string };
   unit: MetricUnit;
-  /** The definition in words: the opening comment of the metric's SQL file. */
-  definition: string;
+  /** The definition in words, in English and bokmål: the opening comment of the metric's SQL file. */
+  definition: { nb: string; en: string };
   /** Which query parameters apply (e.g. group only for readmissions, unit only for kad-occupancy). */
   parameters: string[];
 }

@@ -78,14 +78,19 @@ export function sqlOf(file: string): string {
   return text;
 }
 
-/** The opening `--` comment of a SQL file as one paragraph. */
-export function openingComment(sql: string): string {
-  const lines: string[] = [];
+/** The opening `--` comment of a SQL file as one paragraph: the English part, or (lang nb) the
+ *  bokmål part that follows a line beginning `nb:`. Files without a bokmål part give English for both. */
+export function openingComment(sql: string, lang: 'en' | 'nb' = 'en'): string {
+  const parts: Record<'en' | 'nb', string[]> = { en: [], nb: [] };
+  let part: 'en' | 'nb' = 'en';
   for (const line of sql.split(/\r?\n/)) {
     if (!line.startsWith('--')) break;
-    lines.push(line.replace(/^--\s?/, '').trim());
+    let text = line.replace(/^--\s?/, '').trim();
+    if (text.startsWith('nb:')) [part, text] = ['nb', text.slice(3)];
+    parts[part].push(text);
   }
-  return lines.join(' ').replace(/\s+/g, ' ').trim();
+  const paragraph = (lines: string[]) => lines.join(' ').replace(/\s+/g, ' ').trim();
+  return paragraph(parts[lang]) || paragraph(parts.en);
 }
 
 /** The one wording of the by=day rule, for the route (400) and the engine (InvalidQueryError). */
@@ -99,7 +104,7 @@ export const metricCatalogue: MetricInfo[] = metricSpecs.map((spec) => ({
   id: spec.id,
   title: spec.title,
   unit: spec.unit,
-  definition: openingComment(sqlOf(spec.file)),
+  definition: { en: openingComment(sqlOf(spec.file), 'en'), nb: openingComment(sqlOf(spec.file), 'nb') },
   parameters: spec.parameters,
 }));
 

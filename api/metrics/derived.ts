@@ -9,8 +9,10 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Warehouse } from '../../pipeline/db.ts';
 import { sqlFiles, sqlOf } from './catalogue.ts';
 
-/** Changes whenever any metric SQL file changes: derived tables built by other SQL are rebuilt. */
-export const definitionHash = createHash('sha256').update(sqlFiles.map(sqlOf).join('\n')).digest('hex').slice(0, 16);
+/** Changes whenever any metric SQL file changes: derived tables built by other SQL are rebuilt. Whole-line
+ *  comments (the definitions in words) are left out: rewording them must not rebuild national data. */
+const withoutCommentLines = (sql: string) => sql.split('\n').filter((line) => !line.trimStart().startsWith('--')).join('\n');
+export const definitionHash = createHash('sha256').update(sqlFiles.map((file) => withoutCommentLines(sqlOf(file))).join('\n')).digest('hex').slice(0, 16);
 
 const areas = ['all', 'somatikk', 'psykisk_helsevern', 'tsb'] as const;
 const unionOver = (macro: string) =>

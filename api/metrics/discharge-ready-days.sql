@@ -6,6 +6,15 @@
 -- person-years, value per 1000 inhabitants per year. Also: stays and patients with at least one
 -- such night in the period, and cost = Σ nights × the daily rate of the night's year (unknown when
 -- any night's year has no rate).
+--
+-- nb: Utskrivningsklare døgn (overliggerdøgn): for hvert sykehusopphold der pasienten er meldt
+-- utskrivningsklar, telles hvert døgn fra og med dagen pasienten ble meldt utskrivningsklar
+-- (kommunen betaler fra og med den dagen) og fram til utskrivningsdagen, eller fram til datoen
+-- dataene går til for opphold som ikke er avsluttet. Hvert døgn hører til sin egen dato, så en
+-- ventetid over et månedsskifte eller et nyttår deles mellom månedene. Tallet er utskrivningsklare
+-- døgn per 1000 innbyggere per år. I tillegg vises antall opphold og pasienter med minst ett slikt
+-- døgn i perioden, og kostnaden: døgn × døgnprisen for døgnets år (ukjent når et år mangler
+-- døgnpris).
 CREATE OR REPLACE VIEW discharge_ready_day AS
 WITH night AS (
   SELECT hospital, stay_id, patient_id, municipality_code, age, sex, service_area,

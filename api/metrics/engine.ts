@@ -10,7 +10,7 @@ import { buildMetricQuery } from './query-sql.ts';
 import { dropOutdatedDerived, ensureDerived, refreshDerived } from './derived.ts';
 import { compareFigures } from './compare.ts';
 import { rateInterval, wilson } from './statistics.ts';
-import { InvalidQueryError, UnknownIdError, monthStart, municipalityTargets, parseAge, unitTargets } from './targets.ts';
+import { InvalidQueryError, UnknownIdError, monthStart, municipalityTargets, parseAge, readTargetDirectory, unitTargets, type TargetDirectory } from './targets.ts';
 
 export { metricCatalogue, metricSql, analystObjects, UnknownIdError, InvalidQueryError, refreshDerived, ensureDerived };
 
@@ -36,27 +36,34 @@ export async function dataThrough(warehouse: Warehouse): Promise<string | null> 
   return warehouse.withConnection((connection) => dataThroughOf(warehouse, connection));
 }
 
-// "Data through" is a scan of every stay (tens of ms on national data), asked by every answer. In the
-// server (locked down) the importer is the only writer and bumps dataVersion, so one scan per
-// version is enough; elsewhere (tests writing rows directly) it is read every time.
-const throughByVersion = new WeakMap<Warehouse, { version: number; value: string | null }>();
-async function dataThroughOf(warehouse: Warehouse, connection: DuckDBConnection): Promise<string | null> {
-  const remembered = throughByVersion.get(warehouse);
-  if (warehouse.lockedDown && remembered?.version === warehouse.dataVersion) return remembered.value;
-  const version = warehouse.dataVersion;
-  const value = await dataThroughOn(connection);
-  throughByVersion.set(warehouse, { version, value });
-  return value;
+/**
+ * `read` once per data version in the server, every time elsewhere. In the server (locked down) the
+ * importer is the only writer and bumps dataVersion; tests that write rows directly are not.
+ */
+function oncePerDataVersion<T>(read: (connection: DuckDBConnection) => Promise<T>) {
+  const remembered = new WeakMap<Warehouse, { version: number; value: T }>();
+  return async (warehouse: Warehouse, connection: DuckDBConnection): Promise<T> => {
+    const known = remembered.get(warehouse);
+    if (warehouse.lockedDown && known?.version === warehouse.dataVersion) return known.value;
+    const version = warehouse.dataVersion;
+    const value = await read(connection);
+    remembered.set(warehouse, { version, value });
+    return value;
+  };
 }
+
+// "Data through" is a scan of every stay (tens of ms on national data), asked by every answer.
+const dataThroughOf = oncePerDataVersion(dataThroughOn);
+// The ids a query may name (codes, the code history, collaborations, units): ~20 ms of small queries.
+const targetDirectoryOf = oncePerDataVersion(readTargetDirectory);
 
 /** One row per target and period, unsuppressed. */
 export async function queryMetric(warehouse: Warehouse, query: MetricQuery): Promise<MetricResponse> {
   const spec = requireSpec(query.metric);
   await ensureDerived(warehouse);
   return warehouse.withConnection(async (connection) => {
-    const targets = spec.perUnit
-      ? await unitTargets(connection, query.units ?? [])
-      : await municipalityTargets(connection, query.municipalities);
+    const directory = await targetDirectoryOf(warehouse, connection);
+    const targets = spec.perUnit ? unitTargets(directory, query.units ?? []) : municipalityTargets(directory, query.municipalities);
     const rows = await computeRows(connection, spec, query, targets, query.by);
     return response(spec, query, query.by, rows, await dataThroughOf(warehouse, connection));
   });
@@ -68,9 +75,8 @@ export async function compareMetric(warehouse: Warehouse, query: MetricQuery): P
   const spec = requireSpec(query.metric);
   await ensureDerived(warehouse);
   return warehouse.withConnection(async (connection) => {
-    const targets = spec.perUnit
-      ? await unitTargets(connection, query.units ?? [])
-      : await municipalityTargets(connection, query.municipalities, true);
+    const directory = await targetDirectoryOf(warehouse, connection);
+    const targets = spec.perUnit ? unitTargets(directory, query.units ?? []) : municipalityTargets(directory, query.municipalities, true);
     const rows = await computeRows(connection, spec, query, targets, 'total');
     return { ...response(spec, query, 'total', rows, await dataThroughOf(warehouse, connection)), ...compareFigures(spec.kind, rows) };
   });
@@ -102,7 +108,7 @@ async function computeRows(
   connection: DuckDBConnection,
   spec: MetricSpec,
   query: MetricQuery,
-  targets: Awaited<ReturnType<typeof unitTargets>>,
+  targets: ReturnType<typeof unitTargets>,
   by: MetricQuery['by'],
 ): Promise<MetricRow[]> {
   const firstMonth = monthStart(query.from, 'from');
@@ -134,7 +140,11 @@ async function computeRows(
     standardYear,
   });
   const result = await connection.runAndReadAll(sql, parameters);
-  return result.getRowObjects().map((raw) => toRow(spec, query, raw, standardYear !== null));
+  // Column-wise conversion: about half the time of row objects on a 12 800-row answer.
+  const columns = result.getColumnsObjectJS() as Record<string, unknown[]>;
+  return Array.from({ length: result.currentRowCount }, (_, index) =>
+    toRow(spec, query, (name) => columns[name]?.[index], standardYear !== null),
+  );
 }
 
 async function standardYearOf(connection: DuckDBConnection, query: MetricQuery): Promise<number> {
@@ -149,10 +159,11 @@ async function standardYearOf(connection: DuckDBConnection, query: MetricQuery):
 
 const asNumber = (v: unknown): number | null => (v == null ? null : Number(v));
 
-function toRow(spec: MetricSpec, query: MetricQuery, raw: Record<string, unknown>, standardised: boolean): MetricRow {
-  const numerator = asNumber(raw.numerator) ?? 0;
+/** One answer row; `raw(name)` reads the column `name` of this row. */
+function toRow(spec: MetricSpec, query: MetricQuery, raw: (name: string) => unknown, standardised: boolean): MetricRow {
+  const numerator = asNumber(raw('numerator')) ?? 0;
   const row: MetricRow = {
-    period: String(raw.period),
+    period: String(raw('period')),
     numerator,
     denominator: null,
     value: null,
@@ -160,20 +171,20 @@ function toRow(spec: MetricSpec, query: MetricQuery, raw: Record<string, unknown
     ciHigh: null,
     suppressed: false,
   };
-  if (spec.perUnit) row.unit = String(raw.label);
-  else row.municipality = String(raw.label);
+  if (spec.perUnit) row.unit = String(raw('label'));
+  else row.municipality = String(raw('label'));
 
   if (spec.kind === 'rate') {
-    const personYears = asNumber(raw.person_years);
+    const personYears = asNumber(raw('person_years'));
     row.denominator = personYears;
     if (personYears && personYears > 0) {
       row.value = (numerator * 1000) / personYears;
       const ci = rateInterval(numerator, personYears);
       if (ci) [row.ciLow, row.ciHigh] = ci;
     }
-    if (standardised) row.standardised = asNumber(raw.standardised);
+    if (standardised) row.standardised = asNumber(raw('standardised'));
   } else {
-    const denominator = asNumber(raw.denominator) ?? 0;
+    const denominator = asNumber(raw('denominator')) ?? 0;
     row.denominator = denominator;
     if (denominator > 0) {
       row.value = spec.kind === 'mean' ? numerator / denominator : (numerator * 100) / denominator;
@@ -185,9 +196,9 @@ function toRow(spec: MetricSpec, query: MetricQuery, raw: Record<string, unknown
     if (query.standardise === 'age-sex') row.standardised = null;
   }
   if (spec.id === 'discharge-ready-days') {
-    row.stays = asNumber(raw.stays);
-    row.patients = asNumber(raw.patients);
-    row.costNok = asNumber(raw.cost_nok);
+    row.stays = asNumber(raw('stays'));
+    row.patients = asNumber(raw('patients'));
+    row.costNok = asNumber(raw('cost_nok'));
     row.meanDaysPerStay = row.stays ? numerator / row.stays : null;
   }
   return row;

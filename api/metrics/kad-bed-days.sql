@@ -2,6 +2,11 @@
 -- date(admitted) ≤ d < date(discharged), attributed to d (a same-day stay has 0 nights; stays still
 -- open count up to the KAD data-through date) — by residence municipality; value per 1000
 -- inhabitants per year.
+--
+-- nb: KAD-liggedøgn: døgnene i kommunale akutte døgnplasser i perioden. Hver dato fra og med
+-- innleggelsesdagen og fram til utskrivningsdagen telles på sin dato (et opphold som avsluttes
+-- samme dag har 0 døgn; åpne opphold telles fram til datoen KAD-dataene går til), etter pasientens
+-- bostedskommune; per 1000 innbyggere per år.
 CREATE OR REPLACE VIEW kad_bed_day AS
 SELECT unit, stay_id, patient_id, municipality_code, age, sex, admitted, discharged, night,
        date_trunc('month', night)::DATE AS month

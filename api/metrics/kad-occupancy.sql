@@ -3,6 +3,12 @@
 -- that day (a bed count that changes mid-month counts each day with its own beds). A bed count
 -- without an end date is valid up to the day before the KAD data-through date; when two rows of a
 -- unit overlap, the one that started last applies.
+--
+-- nb: Belegg i KAD-enheten: liggedøgn × 100 ÷ sengekapasitet. Liggedøgn er døgnene til enhetens
+-- opphold i perioden; kapasiteten er summen over periodens dager av sengene som gjaldt den dagen
+-- (endres sengetallet midt i måneden, teller hver dag med sitt sengetall). Et sengetall uten
+-- sluttdato gjelder fram til dagen før datoen KAD-dataene går til; overlapper to rader for samme
+-- enhet, gjelder den som startet sist.
 CREATE OR REPLACE VIEW kad_unit_day AS
 SELECT unit, day, date_trunc('month', day)::DATE AS month, arg_max(beds, valid_from) AS beds
 FROM (

@@ -7,6 +7,16 @@
 -- value = % with a 95 % Wilson interval. Attributed to the index episode's municipality and the month
 -- of its discharge. Diagnosis groups filter on the main diagnosis of the index episode's first stay.
 -- Episodes are built from the stays of the chosen service area (default somatikk).
+--
+-- nb: Reinnleggelser innen 30 dager (rå andel; den nasjonale indikatoren er
+-- risikojustert). Et indeksopphold er et sykehusopphold (overføringer mellom sykehus innen 8 timer
+-- regnes som ett opphold) med utskrivning i perioden, der pasienten ble skrevet ut i live, er i
+-- valgt aldersgruppe (standard 67 år og eldre) og kan følges i hele 30 dager etter utskrivning.
+-- Reinnlagt betyr at samme pasient ble lagt inn akutt på nytt innen 30 døgn etter utskrivning;
+-- planlagte innleggelser teller aldri. Tallet er andelen reinnlagte av indeksoppholdene, i prosent
+-- med 95 % konfidensintervall (Wilson), i pasientens bostedskommune og utskrivningsmåned.
+-- Diagnosegruppe velges etter hoveddiagnosen ved indeksoppholdet. Standard tjenesteområde er
+-- somatikk.
 CREATE OR REPLACE MACRO readmission_index_from_episodes(area) AS TABLE
 WITH e AS (
   -- The admission of the patient's next acute episode (episodes do not overlap, so in order of admission).

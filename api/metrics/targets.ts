@@ -13,8 +13,33 @@ export class InvalidQueryError extends Error {
 
 const idPattern = /^[A-Za-z0-9_.\-æøåÆØÅ]{1,80}$/;
 
-async function rows(connection: DuckDBConnection, sql: string, parameters: Record<string, string> = {}) {
-  return (await connection.runAndReadAll(sql, parameters)).getRowObjects();
+/** Everything needed to turn ids into targets, read in one go (the code history is a recursive view:
+ *  ~10 ms on national data, too slow to ask per id and per request). */
+export interface TargetDirectory {
+  /** Every code ever seen (current or historical) → the code it is counted under (itself for splits). */
+  countedUnder: Map<string, string>;
+  /** Collaboration id → its current member codes, sorted. */
+  members: Map<string, string[]>;
+  /** Current municipality codes, sorted. */
+  current: string[];
+  /** KAD unit ids, sorted. */
+  units: string[];
+}
+
+export async function readTargetDirectory(connection: DuckDBConnection): Promise<TargetDirectory> {
+  const read = async (sql: string) => (await connection.runAndReadAll(sql)).getRows();
+  const [codes, mapped, collaborations, units] = [
+    await read('SELECT code FROM municipality ORDER BY code'),
+    await read('SELECT code, current_code FROM municipality_code_map'),
+    await read(`SELECT c.id, list(m.municipality_code ORDER BY m.municipality_code) FILTER (WHERE m.municipality_code IS NOT NULL)
+                FROM collaboration c LEFT JOIN collaboration_member m ON m.collaboration_id = c.id GROUP BY c.id`),
+    await read('SELECT DISTINCT unit FROM kad_unit ORDER BY unit'),
+  ];
+  const current = codes.map((r) => String(r[0]));
+  const countedUnder = new Map(mapped.map((r) => [String(r[0]), String(r[1])]));
+  for (const code of current) countedUnder.set(code, code);
+  const members = new Map(collaborations.map((r) => [String(r[0]), ((r[1] as { items: unknown[] } | null)?.items ?? []).map(String)]));
+  return { countedUnder, members, current, units: units.map((r) => String(r[0])) };
 }
 
 /**
@@ -23,38 +48,18 @@ async function rows(connection: DuckDBConnection, sql: string, parameters: Recor
  * `expandCollaborations` turns a collaboration into one target per member (for comparisons).
  * An empty list means every current municipality.
  */
-export async function municipalityTargets(
-  connection: DuckDBConnection,
-  ids: string[],
-  expandCollaborations = false,
-): Promise<Target[]> {
-  if (ids.length === 0) {
-    const all = await rows(connection, 'SELECT code FROM municipality ORDER BY code');
-    return all.map((r) => ({ label: String(r.code), key: String(r.code) }));
-  }
+export function municipalityTargets(directory: TargetDirectory, ids: string[], expandCollaborations = false): Target[] {
+  if (ids.length === 0) return directory.current.map((code) => ({ label: code, key: code }));
   const targets: Target[] = [];
   for (const id of [...new Set(ids)]) {
-    if (!idPattern.test(id)) throw new UnknownIdError(`Unknown municipality or collaboration "${id.slice(0, 80)}".`);
-    // Current codes are the common case; the code history (a recursive view) only for old ones.
-    let mapped = await rows(connection, 'SELECT code AS current_code FROM municipality WHERE code = $id', { id });
-    if (mapped.length === 0)
-      mapped = await rows(connection, 'SELECT current_code FROM municipality_code_map WHERE code = $id', { id });
-    if (mapped.length > 0) {
-      const code = String(mapped[0]!.current_code);
+    const code = idPattern.test(id) ? directory.countedUnder.get(id) : undefined;
+    if (code !== undefined) {
       targets.push({ label: code, key: code });
       continue;
     }
-    const members = await rows(
-      connection,
-      'SELECT municipality_code FROM collaboration_member WHERE collaboration_id = $id ORDER BY municipality_code',
-      { id },
-    );
-    const known = await rows(connection, 'SELECT 1 FROM collaboration WHERE id = $id', { id });
-    if (known.length === 0) throw new UnknownIdError(`Unknown municipality or collaboration "${id}".`);
-    for (const m of members) {
-      const code = String(m.municipality_code);
-      targets.push({ label: expandCollaborations ? code : id, key: code });
-    }
+    const members = idPattern.test(id) ? directory.members.get(id) : undefined;
+    if (members === undefined) throw new UnknownIdError(`Unknown municipality or collaboration "${id.slice(0, 80)}".`);
+    for (const member of members) targets.push({ label: expandCollaborations ? member : id, key: member });
   }
   // A municipality asked for twice (directly and through an expanded collaboration) is one row.
   const seen = new Set<string>();
@@ -62,10 +67,9 @@ export async function municipalityTargets(
 }
 
 /** Unit ids; an empty list means every unit. */
-export async function unitTargets(connection: DuckDBConnection, ids: string[]): Promise<Target[]> {
-  const known = (await rows(connection, 'SELECT DISTINCT unit FROM kad_unit ORDER BY unit')).map((r) => String(r.unit));
-  if (ids.length === 0) return known.map((unit) => ({ label: unit, key: unit }));
-  const unknown = ids.filter((id) => !known.includes(id));
+export function unitTargets(directory: TargetDirectory, ids: string[]): Target[] {
+  if (ids.length === 0) return directory.units.map((unit) => ({ label: unit, key: unit }));
+  const unknown = ids.filter((id) => !directory.units.includes(id));
   if (unknown.length > 0) throw new UnknownIdError(`Unknown KAD unit "${unknown[0]!.slice(0, 80)}".`);
   return [...new Set(ids)].map((unit) => ({ label: unit, key: unit }));
 }

@@ -82,6 +82,26 @@ describe('cache', () => {
     expect(((await after.json()) as MetricResponse).rows[0]?.numerator).toBe(21);
   });
 
+  it('knows a collaboration added by a committed import (ids are read once per data version)', async () => {
+    const url = '/api/metrics/kad-stays?municipality=indre-agder&from=2024-01&to=2024-12&by=total';
+    expect((await api.get(url, tokens.analyst)).status).toBe(400);
+    await api.warehouse.withConnection(async (c) => {
+      await c.run(`INSERT INTO collaboration VALUES ('indre-agder', 'Indre Agder')`);
+      await c.run(`INSERT INTO collaboration_member VALUES ('indre-agder', '4218'), ('indre-agder', '4223')`);
+    });
+    api.warehouse.dataChanged();
+    // 4223 has 3 stays and 4218 has 7 in 2024: 10 for the new collaboration.
+    const response = await api.get(url, tokens.analyst);
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as MetricResponse).rows.map((r) => [r.municipality, r.numerator])).toEqual([['indre-agder', 10]]);
+    await api.warehouse.withConnection(async (c) => {
+      await c.run(`DELETE FROM collaboration_member WHERE collaboration_id = 'indre-agder'`);
+      await c.run(`DELETE FROM collaboration WHERE id = 'indre-agder'`);
+    });
+    api.warehouse.dataChanged();
+    expect((await api.get(url, tokens.analyst)).status).toBe(400);
+  });
+
   it('one cache entry serves every role; suppression is applied per user after it', async () => {
     const url = '/api/metrics/kad-stays?municipality=4223&from=2024-02&to=2024-12&by=total';
     expect((await api.get(url, tokens.analyst)).headers.get('x-cache')).toBe('miss');

@@ -142,8 +142,14 @@ describe('dashboard', () => {
       await row.waitFor({ timeout: 30_000 });
       expect(await row.textContent()).not.toContain('skjult');
       expect(await row.locator('td').nth(4).textContent()).toMatch(/\d/);
+      // The definition in words is the bokmål paragraph of the metric's SQL comment, English after switching.
+      const catalogue = await apiFromPage<{ id: string; definition: { nb: string; en: string } }[]>(t.page, '/api/metrics');
+      const definition = catalogue.find((m) => m.id === target!.metric)!.definition;
+      expect(await t.page.getByTestId('definition').textContent()).toBe(definition.nb);
       await row.scrollIntoViewIfNeeded();
       await t.screenshot('metric-admin');
+      await t.page.getByTestId('lang-switch').selectOption('en');
+      await expect.poll(() => t.page.getByTestId('definition').textContent()).toBe(definition.en);
     });
   });
 

@@ -16,9 +16,16 @@ describe('metric catalogue', () => {
   it('lists every metric once with the opening comment of its SQL file as definition', () => {
     expect(metricCatalogue.map((m) => m.id)).toEqual([...metricIds]);
     const readmissions = metricCatalogue.find((m) => m.id === 'readmissions')!;
-    expect(readmissions.definition).toMatch(/^30-day readmissions \(crude rate; the national indicator is risk-adjusted\)\. Index episode/);
+    expect(readmissions.definition.en).toMatch(/^30-day readmissions \(crude rate; the national indicator is risk-adjusted\)\. Index episode/);
+    // The bokmål paragraph follows the `-- nb:` line of the same comment.
+    expect(readmissions.definition.nb).toMatch(/^Reinnleggelser innen 30 dager \(rå andel; den nasjonale indikatoren er risikojustert\)\. Et indeksopphold/);
+    expect(readmissions.definition.en).not.toContain('Reinnleggelser');
     expect(metricSql('readmissions')).toBe(readFileSync(new URL('../../api/metrics/readmissions.sql', import.meta.url), 'utf8'));
-    for (const metric of metricCatalogue) expect(metric.definition.length).toBeGreaterThan(80);
+    for (const metric of metricCatalogue) {
+      expect(metric.definition.en.length, metric.id).toBeGreaterThan(80);
+      expect(metric.definition.nb.length, metric.id).toBeGreaterThan(80);
+      expect(metric.definition.nb, metric.id).not.toBe(metric.definition.en);
+    }
   });
 
   it('installs every view and macro with a comment, idempotently', async () => {
