@@ -78,7 +78,13 @@ describe('dashboard', () => {
   it('opens the comparison and draws the funnel plot; back and forward step through views', async () => {
     await withPage(async (t) => {
       const { page } = t;
+      const compareAnswer = page.waitForResponse((r) => r.url().includes('/api/compare/acute-admissions'), { timeout: 30_000 });
       await login(t, 'admin', '/compare?metric=acute-admissions&lang=en');
+      // No period in the URL: the month inputs show the window the answer covers, not empty placeholders.
+      const window = (await (await compareAnswer).json()) as { from: string; to: string };
+      expect(window.to).toMatch(/^\d{4}-\d{2}$/);
+      await expect.poll(() => page.getByTestId('period-from').inputValue()).toBe(window.from);
+      await expect.poll(() => page.getByTestId('period-to').inputValue()).toBe(window.to);
       const funnel = page.getByTestId('funnel-chart');
       await funnel.waitFor({ timeout: 30_000 });
       await expect.poll(() => paintedPixels(page, '[data-testid="funnel-chart"]')).toBeGreaterThan(500);
