@@ -31,6 +31,8 @@ const columns: { name: keyof MetricRow; type: () => DataType }[] = [
   { name: 'ciHigh', type: () => new Float64() },
   { name: 'suppressed', type: () => new Bool() },
   { name: 'standardised', type: () => new Float64() },
+  { name: 'standardisedCiLow', type: () => new Float64() },
+  { name: 'standardisedCiHigh', type: () => new Float64() },
   { name: 'stays', type: () => new Float64() },
   { name: 'patients', type: () => new Float64() },
   { name: 'costNok', type: () => new Float64() },

@@ -220,6 +220,8 @@ export const openApiDocument = {
           ciHigh: nullableNumber,
           suppressed: { type: 'boolean' },
           standardised: nullableNumber,
+          standardisedCiLow: nullableNumber,
+          standardisedCiHigh: nullableNumber,
           stays: nullableNumber,
           patients: nullableNumber,
           costNok: nullableNumber,

@@ -121,6 +121,9 @@ export interface MetricRow {
   suppressed: boolean;
   /** Age–sex standardised value when standardise=age-sex. */
   standardised?: number | null;
+  /** 95 % interval of the standardised value (Dobson's method); with standardise=age-sex, rates only. */
+  standardisedCiLow?: number | null;
+  standardisedCiHigh?: number | null;
   /** discharge-ready-days only. */
   stays?: number | null;
   patients?: number | null;

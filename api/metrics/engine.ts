@@ -9,7 +9,7 @@ import { metricCatalogue, metricSql, analystObjects, byDayOnlyMessage, specOf, s
 import { buildMetricQuery } from './query-sql.ts';
 import { dropOutdatedDerived, ensureDerived, refreshDerived } from './derived.ts';
 import { compareFigures } from './compare.ts';
-import { rateInterval, wilson } from './statistics.ts';
+import { rateInterval, standardisedInterval, wilson } from './statistics.ts';
 import { InvalidQueryError, UnknownIdError, monthStart, municipalityTargets, parseAge, readTargetDirectory, unitTargets, type TargetDirectory } from './targets.ts';
 
 export { metricCatalogue, metricSql, analystObjects, UnknownIdError, InvalidQueryError, refreshDerived, ensureDerived };
@@ -182,7 +182,12 @@ function toRow(spec: MetricSpec, query: MetricQuery, raw: (name: string) => unkn
       const ci = rateInterval(numerator, personYears);
       if (ci) [row.ciLow, row.ciHigh] = ci;
     }
-    if (standardised) row.standardised = asNumber(raw('standardised'));
+    if (standardised) {
+      row.standardised = asNumber(raw('standardised'));
+      const variance = asNumber(raw('standardised_variance'));
+      const ci = row.standardised === null || variance === null ? null : standardisedInterval(row.standardised, variance, numerator);
+      [row.standardisedCiLow, row.standardisedCiHigh] = ci ?? [null, null];
+    }
   } else {
     const denominator = asNumber(raw('denominator')) ?? 0;
     row.denominator = denominator;
@@ -193,7 +198,7 @@ function toRow(spec: MetricSpec, query: MetricQuery, raw: (name: string) => unkn
         if (ci) [row.ciLow, row.ciHigh] = [ci[0] * 100, ci[1] * 100];
       }
     }
-    if (query.standardise === 'age-sex') row.standardised = null;
+    if (query.standardise === 'age-sex') [row.standardised, row.standardisedCiLow, row.standardisedCiHigh] = [null, null, null];
   }
   if (spec.id === 'discharge-ready-days') {
     row.stays = asNumber(raw('stays'));

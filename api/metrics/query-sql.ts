@@ -98,7 +98,10 @@ export function buildMetricQuery(shape: QueryShape): BuiltQuery {
          WHERE age BETWEEN $age_low AND $age_high AND ($sex = 'all' OR sex = $sex) GROUP BY ALL)`,
       `fact_stratum AS (SELECT label, period, sex, age_group(age) AS age_group, sum(numerator) AS numerator FROM fact GROUP BY ALL)`,
       `standardised AS (SELECT e.label, e.period,
-         1000 * sum(w.persons * coalesce(f.numerator, 0) / e.person_years) / sum(w.persons) AS standardised
+         1000 * sum(w.persons * coalesce(f.numerator, 0) / e.person_years) / sum(w.persons) AS standardised,
+         -- Var(DSR) = Σ wᵢ² · dᵢ / nᵢ² with normalised weights wᵢ (Poisson counts dᵢ over person-years nᵢ), per 1000².
+         1000000 * sum(w.persons * w.persons * coalesce(f.numerator, 0) / (e.person_years * e.person_years))
+           / (sum(w.persons) * sum(w.persons)) AS standardised_variance
          FROM exposure_stratum e
          JOIN weight w ON w.sex = e.sex AND w.age_group = e.age_group
          LEFT JOIN fact_stratum f ON f.label = e.label AND f.period = e.period AND f.sex = e.sex AND f.age_group = e.age_group
@@ -112,6 +115,7 @@ SELECT g.label, g.period,
        coalesce(c.denominator, 0)::DOUBLE AS denominator,
        ${isRate ? 'e.person_years' : 'NULL::DOUBLE'} AS person_years,
        ${standardise ? 's.standardised' : 'NULL::DOUBLE'} AS standardised,
+       ${standardise ? 's.standardised_variance' : 'NULL::DOUBLE'} AS standardised_variance,
        coalesce(c.stays, 0)::DOUBLE AS stays,
        coalesce(c.patients, 0)::DOUBLE AS patients,
        CASE WHEN c.label IS NULL THEN 0 ELSE c.cost_nok END AS cost_nok

@@ -31,6 +31,18 @@ export function rateInterval(count: number, personYears: number): [number, numbe
   return [(lower * 1000) / personYears, (upper * 1000) / personYears];
 }
 
+/**
+ * 95 % interval for a directly standardised rate (Dobson et al. 1991, as used by public-health
+ * statistics): DSR + √(Var(DSR) ÷ O) · (O_L − O) and the same with O_U, where O is the observed
+ * count and O_L, O_U its Poisson limits. Null when nothing was observed (the method divides by O).
+ */
+export function standardisedInterval(rate: number, variance: number, observed: number): [number, number] | null {
+  if (!(observed > 0) || !(variance >= 0)) return null;
+  const [lower, upper] = poissonLimits(observed);
+  const scale = Math.sqrt(variance / observed);
+  return [Math.max(0, rate + scale * (lower - observed)), rate + scale * (upper - observed)];
+}
+
 export interface Limits {
   lower: number;
   upper: number;

@@ -29,6 +29,7 @@ export function isSmall(row: MetricRow, threshold: number, share: boolean): bool
 function hide(row: MetricRow): MetricRow {
   const hidden: MetricRow = { ...row, numerator: null, value: null, ciLow: null, ciHigh: null, suppressed: true };
   if ('standardised' in row) hidden.standardised = null;
+  if ('standardisedCiLow' in row) [hidden.standardisedCiLow, hidden.standardisedCiHigh] = [null, null];
   if ('stays' in row) hidden.stays = null;
   if ('patients' in row) hidden.patients = null;
   if ('costNok' in row) hidden.costNok = null;

@@ -108,6 +108,32 @@ describe('direct age–sex standardisation', () => {
     expect(rows[1]!.standardised).toBeCloseTo(450 / 7, 10);
   });
 
+  it('gives the standardised rate a 95 % interval by Dobson\'s method, computed by hand', async () => {
+    // Var(DSR) per 1000² = Σ wᵢ² · dᵢ ÷ nᵢ² × 1000², weights 5/7 (age 20) and 2/7 (age 80):
+    //   4204: (25/49)·10/1000²·10⁶ + (4/49)·20/100²·10⁶ = 250/49 + 8000/49 = 8250/49 = 168.367
+    //   4223: (25/49)·5/500²·10⁶  + (4/49)·100/500²·10⁶ = 500/49 + 1600/49 = 2100/49 =  42.857
+    // Poisson limits of the observed count O (Byar, z = 1.96):
+    //   O = 30:  L = 30·(1 − 1/270 − 1.96/(3√30))³ = 20.2369,  U = 31·(1 − 1/279 + 1.96/(3√31))³ = 42.8284
+    //   O = 105: L = 85.8778, U = 127.1100
+    // DSR ± √(Var ÷ O)·(limit − O), DSR = 450/7 = 64.2857:
+    //   4204: 64.2857 + √(168.367/30)·(20.2369 − 30) = 41.157;  64.2857 + 2.3690·12.8284 = 94.676
+    //   4223: 64.2857 + √(42.857/105)·(85.8778 − 105) = 52.069; 64.2857 + 0.6389·22.1100 = 78.411
+    // The smaller municipality's interval is the wider one, as it should be.
+    const { rows } = await run({ municipalities: ['4204', '4223'], standardise: 'age-sex', standardYear: 2023 });
+    expect(rows[0]!.standardisedCiLow).toBeCloseTo(41.157, 2);
+    expect(rows[0]!.standardisedCiHigh).toBeCloseTo(94.676, 2);
+    expect(rows[1]!.standardisedCiLow).toBeCloseTo(52.069, 2);
+    expect(rows[1]!.standardisedCiHigh).toBeCloseTo(78.411, 2);
+  });
+
+  it('gives no standardised interval when nothing was observed', async () => {
+    // 4215 has 2024 residents but no stays in 2024 outside February: DSR 0, and Dobson divides by O.
+    const { rows } = await run({ municipalities: ['4215'], from: '2024-06', to: '2024-06', standardise: 'age-sex', standardYear: 2024 });
+    expect(rows[0]!.numerator).toBe(0);
+    expect(rows[0]!.standardised).toBe(0);
+    expect([rows[0]!.standardisedCiLow, rows[0]!.standardisedCiHigh]).toEqual([null, null]);
+  });
+
   it('refuses a standard year without population', async () => {
     await expect(run({ standardise: 'age-sex', standardYear: 1990 })).rejects.toThrow(/no population for standard year 1990/);
   });

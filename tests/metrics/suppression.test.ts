@@ -61,8 +61,8 @@ describe('suppressRows', () => {
 
   it('hides discharge-ready rows with few stays or patients, with their cost', () => {
     // 40 days, but by 2 patients in 2 stays.
-    const rows = [row('4204', 40, 1000, { stays: 2, patients: 2, costNok: 229800, standardised: 40 })];
+    const rows = [row('4204', 40, 1000, { stays: 2, patients: 2, costNok: 229800, standardised: 40, standardisedCiLow: 30, standardisedCiHigh: 52 })];
     const [out] = suppressRows(rows, { maysee: roles.viewer, share: false });
-    expect(out).toMatchObject({ suppressed: true, numerator: null, stays: null, patients: null, costNok: null, standardised: null, denominator: 1000 });
+    expect(out).toMatchObject({ suppressed: true, numerator: null, stays: null, patients: null, costNok: null, standardised: null, standardisedCiLow: null, standardisedCiHigh: null, denominator: 1000 });
   });
 });

@@ -31,9 +31,10 @@ export function countCell(value: number | null, suppressed: boolean, lang: Lang,
   return numberCell(value, (v) => formatNumber(v, lang, decimals), suppressed, lang);
 }
 
-export function intervalCell(row: MetricRow, unit: MetricUnit, lang: Lang): TableCell {
-  if (row.suppressed || row.ciLow === null || row.ciHigh === null) return { text: '–', csv: null };
-  const text = `${formatValue(row.ciLow, unit, lang)} – ${formatValue(row.ciHigh, unit, lang)}`;
+export function intervalCell(row: MetricRow, unit: MetricUnit, lang: Lang, field: 'value' | 'standardised' = 'value'): TableCell {
+  const [low, high] = field === 'value' ? [row.ciLow, row.ciHigh] : [row.standardisedCiLow ?? null, row.standardisedCiHigh ?? null];
+  if (row.suppressed || low === null || high === null) return { text: '–', csv: null };
+  const text = `${formatValue(low, unit, lang)} – ${formatValue(high, unit, lang)}`;
   return { text, csv: text };
 }
 

@@ -84,6 +84,7 @@ export const en: Record<MessageKey, string> = {
   'table.denominator': 'Denominator',
   'table.value': 'Value',
   'table.interval': '95 % interval',
+  'table.standardisedInterval': '95 % interval (standardised)',
   'table.crude': 'Crude',
   'table.standardised': 'Age–sex standardised',
   'table.rank': 'Rank',

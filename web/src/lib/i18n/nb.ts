@@ -83,6 +83,7 @@ export const nb = {
   'table.denominator': 'Nevner',
   'table.value': 'Verdi',
   'table.interval': '95 % intervall',
+  'table.standardisedInterval': '95 % intervall (standardisert)',
   'table.crude': 'Ujustert',
   'table.standardised': 'Alders- og kjønnsstandardisert',
   'table.rank': 'Rang',
