@@ -3,6 +3,7 @@
 // conflict), each file whole or not at all, and every attempt is recorded in import_log.
 import { stat } from 'node:fs/promises';
 import { userInfo } from 'node:os';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ExtractKind, FileImportResult, ImportError, ImportSummary } from '../api/types.ts';
 import { importDirectoryFor, type Warehouse } from './db.ts';
 import { encodingOf, readHeader, scanFile } from './detect.ts';
@@ -25,6 +26,9 @@ export interface ImportOptions {
   /** Name to log and report instead of the path (uploads). */
   displayName?: string;
   onProgress?: (p: ImportProgress) => void;
+  /** Runs inside the import's transaction just before COMMIT, on its connection, so that readers see
+   *  its work together with the new rows (the server rebuilds its stored episodes here). */
+  beforeCommit?: (connection: DuckDBConnection, kind: ExtractKind) => Promise<void>;
 }
 
 /** Rejected rows reported in the result; all of them are in import_rejected_row. */
@@ -172,6 +176,7 @@ async function importOne(warehouse: Warehouse, filePath: string, options: Import
       const outcome = await loadStaged(connection, source, { ...entry, status: 'imported' }, {
         acceptRejects: options.acceptRejects === true,
         afterDelete: () => progress('loading', bytesTotal * 0.97),
+        beforeCommit: options.beforeCommit && (() => options.beforeCommit!(connection, match.definition.kind)),
       }).finally(() => clearInterval(poll));
       if (outcome.status === 'rejected') {
         // The transaction's temp tables are gone with the rollback: find the reasons again to record them.

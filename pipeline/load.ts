@@ -160,13 +160,14 @@ export interface LoadOutcome {
  * rejected rows (only re-evaluating the rules when some row was not ok) and duplicates, then — when
  * there are none, or acceptRejects — drop later duplicates, delete the older rows with the same
  * natural keys, record the import and commit; otherwise roll back. `afterDelete` runs inside the
- * transaction after the delete (progress; tests read concurrently at that moment).
+ * transaction after the delete (progress; tests read concurrently at that moment); `beforeCommit` last,
+ * for work that must become visible together with the rows.
  */
 export async function loadStaged(
   connection: DuckDBConnection,
   source: StagedSource,
   entry: LogEntry,
-  options: { acceptRejects: boolean; afterDelete?: () => void },
+  options: { acceptRejects: boolean; afterDelete?: () => void; beforeCommit?: () => Promise<void> },
 ): Promise<LoadOutcome> {
   const target = targets[source.definition.kind];
   const names = Object.keys(target.columns);
@@ -202,6 +203,7 @@ export async function loadStaged(
     options.afterDelete?.();
     await connection.run(logSql({ ...entry, rowsImported: inserted, rowsRejected: rejectedLines }));
     await connection.run(copyRejectedSql(id));
+    await options.beforeCommit?.();
     await run('COMMIT');
     return { status: 'imported', inserted, rejectedLines };
   } catch (error) {

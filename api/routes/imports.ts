@@ -16,6 +16,7 @@ import { ApiError, badRequest } from '../http-error.ts';
 import type { ApiRuntime } from '../runtime.ts';
 import type { FileImportResult, ImportSummary, SessionUser } from '../types.ts';
 import { importFile } from '../../pipeline/import.ts';
+import { refreshDerived } from '../metrics/derived.ts';
 import { describeIssues } from './metric-params.ts';
 
 const handOff = z.object({
@@ -118,6 +119,9 @@ async function runImports(
         acceptRejects,
         importedBy,
         displayName: file.displayName,
+        // New hospital stays: rebuild the stored episodes in the same transaction, so that dashboards
+        // never wait for a rebuild after the commit (≈ a minute on national data).
+        beforeCommit: (connection, kind) => (kind === 'sykehusopphold' ? refreshDerived(connection) : Promise.resolve()),
       });
       runtime.logger.info(
         { file: file.displayName, status: result.status, rows: result.rowsImported, ms: Math.round(performance.now() - started) },

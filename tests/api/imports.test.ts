@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportSummary, MetricResponse } from '../../api/types.ts';
 import { apiHarness, errorOf, type ApiHarness } from './harness.ts';
 import { seedSql } from './seed.ts';
+import { csv, hospitalColumns, stay } from '../pipeline/extracts.ts';
 
 let api: ApiHarness;
 let admin: string;
@@ -81,6 +82,33 @@ describe('POST /api/imports', () => {
     const analyst = await api.userToken('analyst2', 'analyst');
     expect((await errorOf(await upload({ 'kad.csv': goodFile }, analyst))).status).toBe(403);
     expect((await errorOf(await api.get('/api/imports/999/errors', admin))).status).toBe(404);
+  });
+
+  it('commits new hospital stays together with their episodes: a reader never sees one without the other', async () => {
+    // 300 stays of 300 new patients. Read straight from DuckDB (no ensureDerived in between), again
+    // and again during the upload: stays and stored episodes must always be both old or both new.
+    const read = () =>
+      api.warehouse.withConnection(async (c) => {
+        const [stays, patients] = (await c.runAndReadAll(`SELECT (SELECT count(*) FROM hospital_stay),
+          (SELECT count(DISTINCT patient_id) FROM derived_episode WHERE episode_area = 'all')`)).getRows()[0]!;
+        return `${stays}:${patients}`;
+      });
+    const before = await read();
+    const [stays, patients] = before.split(':').map(Number) as [number, number];
+    const file = csv(hospitalColumns, Array.from({ length: 300 }, (_, i) => stay({ opphold_id: `HX${i}`, pasient_id: `PX${i}`, kommunenr: '4204' })));
+    const observed = new Set<string>();
+    let uploading = true;
+    const reader = (async () => {
+      while (uploading) observed.add(await read());
+    })();
+    const response = await upload({ 'sykehus-nye.csv': file });
+    uploading = false;
+    await reader;
+    observed.add(await read());
+    expect(((await response.json()) as ImportSummary).files[0]).toMatchObject({ kind: 'sykehusopphold', status: 'imported', rowsImported: 300 });
+    const after = `${stays + 300}:${patients + 300}`;
+    expect([...observed].filter((seen) => seen !== before && seen !== after)).toEqual([]);
+    expect(observed).toContain(after);
   });
 
   it('audits each uploaded file', async () => {

@@ -116,3 +116,27 @@ describe('a reader during an import', () => {
     }
   });
 });
+
+describe('work before the commit', () => {
+  it('runs beforeCommit inside the import transaction: its connection sees the new rows, others do not yet', async () => {
+    // The warehouse holds the stays of the tests above (n); this extract adds S5.
+    const before = (await stays()).length;
+    const seen: { kind: string; own: number; other: number }[] = [];
+    const result = await importFile(warehouse, writeExtract(dir.path, 'february.csv', csv(hospitalColumns, [stay({ opphold_id: 'S5' })])), {
+      beforeCommit: async (connection, kind) => {
+        const count = async (c: typeof connection) => Number((await c.runAndReadAll('SELECT count(*) FROM hospital_stay')).getRows()[0]![0]);
+        seen.push({ kind, own: await count(connection), other: await warehouse.withConnection(count) });
+      },
+    });
+    expect(result.status).toBe('imported');
+    expect(seen).toEqual([{ kind: 'sykehusopphold', own: before + 1, other: before }]);
+    expect(await stays()).toHaveLength(before + 1);
+  });
+
+  it('rolls the import back when beforeCommit fails', async () => {
+    const before = await stays();
+    const path = writeExtract(dir.path, 'march.csv', csv(hospitalColumns, [stay({ opphold_id: 'S6' })]));
+    await expect(importFile(warehouse, path, { beforeCommit: () => Promise.reject(new Error('rebuild failed')) })).rejects.toThrow('rebuild failed');
+    expect(await stays()).toEqual(before);
+  });
+});
