@@ -140,10 +140,18 @@ async function importOne(warehouse: Warehouse, filePath: string, options: Import
     if (!match.ok) return await rejectFile(match.message);
     result.kind = entry.kind = match.definition.kind;
     result.warnings.push(...match.warnings);
-    if (scan.interiorBlankLines)
-      result.warnings.push('the file has empty lines between rows; they are skipped, and line numbers after them may be too small by the number of empty lines');
-
-    const staged = await stageFile(filePath, encoding, importDirectoryFor(warehouse), (done) => progress('reading', bytesTotal * 0.3 + done * 0.1));
+    const staged = await stageFile(
+      filePath,
+      encoding,
+      importDirectoryFor(warehouse),
+      (done) => progress('reading', bytesTotal * 0.3 + done * 0.1),
+      scan.interiorBlankLines,
+    );
+    const empty = staged.removedLines;
+    if (empty.length > 0)
+      result.warnings.push(
+        `the file has ${empty.length} empty line${empty.length > 1 ? 's' : ''} (line ${empty.slice(0, 5).join(', ')}${empty.length > 5 ? ', …' : ''}); they are skipped, and the line numbers in this report are those of the file`,
+      );
     try {
       // DuckDB reports the running query's progress; map it onto this phase's share of the bar.
       let stage: { phase: ImportProgress['phase']; from: number; to: number } = { phase: 'validating', from: 0.4, to: 0.65 };
@@ -161,6 +169,7 @@ async function importOne(warehouse: Warehouse, filePath: string, options: Import
           columns: match.columns,
           hasQuotes: scan.hasQuotes,
           now: startedAt,
+          removedLines: staged.removedLines,
         });
       } catch (error) {
         clearInterval(poll);

@@ -5,6 +5,7 @@
 //     (typedSql) that load.ts inserts from directly, with the file's own line numbers;
 //  3. duplicate natural keys → `duplicate`; every problem → temp table `rejected`.
 // All tables are TEMP on the import's own connection, so nothing here is visible to readers.
+import { deliveredLineSql } from './blank-lines.ts';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Delimiter } from './detect.ts';
 import type { KindDefinition } from './kinds.ts';
@@ -20,6 +21,8 @@ export interface ValidationInput {
   hasQuotes: boolean;
   /** Local time of the import, 'YYYY-MM-DD HH:MM:SS': later dates are "in the future". */
   now: string;
+  /** Empty lines of the delivered file that staging dropped (blank-lines.ts): line numbers count them. */
+  removedLines?: readonly number[];
 }
 
 /** A staged file, ready to be inserted: `typedSql` yields one row per good-shaped record. */
@@ -72,7 +75,8 @@ export async function stageCsv(connection: DuckDBConnection, input: ValidationIn
     FROM (SELECT *, row_number() OVER (PARTITION BY line ORDER BY byte_position) AS nth FROM import_reject_errors)
     WHERE nth = 1`);
   const rowsStructural = await count('SELECT count(*) FROM structural');
-  await run(structuralLinesSql(input.hasQuotes, columns, rowsStructural > 0));
+  const removed = input.removedLines ?? [];
+  await run(structuralLinesSql(input.hasQuotes, columns, rowsStructural > 0, removed));
 
   const numbered = `(SELECT *, rowid AS k, ${
     input.hasQuotes ? 'coalesce(sum(nl) OVER (ORDER BY rowid ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)' : '0'
@@ -115,7 +119,7 @@ export async function stageCsv(connection: DuckDBConnection, input: ValidationIn
           FROM (
             SELECT ${level1}
             FROM (
-              SELECT ${goodLineSql(input.hasQuotes, rowsStructural > 0)} AS line, s.k, ${level0}
+              SELECT ${deliveredLineSql(goodLineSql(input.hasQuotes, rowsStructural > 0), removed)} AS line, s.k, ${level0}
               FROM ${numbered} s ${rowsStructural > 0 ? 'ASOF LEFT JOIN rejected_before rb ON s.k >= rb.g' : ''}
             ) s
             ${joins}
@@ -185,18 +189,19 @@ export async function collectRejected(
  * before it, on duck_line_j + (newlines inside the first g_j good rows). The newline sum is a window
  * over rowid (only when the file has quotes at all); the rejected records before k an ASOF join.
  */
-function structuralLinesSql(hasQuotes: boolean, columns: (string | null)[], any: boolean): string {
+function structuralLinesSql(hasQuotes: boolean, columns: (string | null)[], any: boolean, removed: readonly number[]): string {
   if (!any) return `CREATE OR REPLACE TEMP TABLE structural_lined (line BIGINT, column_name VARCHAR, message VARCHAR, raw_line VARCHAR)`;
   const columnName = `CASE x.column_name ${columns.map((c, i) => `WHEN 'c${i}' THEN ${sqlString(c ?? `column ${i + 1}`)}`).join(' ')} END`;
   return `
     CREATE OR REPLACE TEMP TABLE rejected_before AS
       SELECT duck_line - 2 - j AS g, max(j) + 1 AS n FROM structural GROUP BY ALL;
     CREATE OR REPLACE TEMP TABLE structural_lined AS
-      SELECT x.duck_line + coalesce(
-               (SELECT ${hasQuotes ? 'sum(nl)' : '0'} FROM staged WHERE rowid < x.duck_line - 2 - x.j), 0) AS line,
+      SELECT ${deliveredLineSql('x.staged_line', removed)} AS line,
              CASE WHEN x.error_type = 'TOO MANY COLUMNS' THEN NULL ELSE ${columnName} END AS column_name,
              ${structuralMessage('x')} AS message, x.csv_line AS raw_line
-      FROM structural x;`;
+      FROM (SELECT *, duck_line + coalesce(
+              (SELECT ${hasQuotes ? 'sum(nl)' : '0'} FROM staged WHERE rowid < s.duck_line - 2 - s.j), 0) AS staged_line
+            FROM structural s) x;`;
 }
 
 /** Line of good row s.k (see above); rb is the ASOF-joined rejected_before when there are rejects. */

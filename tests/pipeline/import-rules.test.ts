@@ -110,15 +110,33 @@ describe('structural problems', () => {
     expect(result.rowsRead).toBe(5);
   });
 
-  it('skips an empty line between rows and warns that later line numbers may be off', async () => {
+  it('skips empty lines between rows and still reports the file\'s own line numbers', async () => {
     const [header, first, second] = csv(hospitalColumns, [stay({ opphold_id: 'E1', behandlingssted: 'Blank' }), stay({ opphold_id: 'E2', behandlingssted: 'Blank' })]).split('\n');
     const result = await importText(`${header}\n${first}\n\n${second}\n\n`);
     expect(result).toMatchObject({ status: 'imported', rowsRead: 2, rowsImported: 2 });
     expect(result.warnings).toEqual([
-      'the file has empty lines between rows; they are skipped, and line numbers after them may be too small by the number of empty lines',
+      'the file has 2 empty lines (line 3, 5); they are skipped, and the line numbers in this report are those of the file',
     ]);
     const trailingOnly = await importText(csv(hospitalColumns, [stay({ opphold_id: 'E3', behandlingssted: 'Blank' })]) + '\n\n');
     expect(trailingOnly).toMatchObject({ status: 'imported', warnings: [] });
+  });
+
+  it('numbers rows after empty lines (LF and CRLF) as the file does, also around quoted and ragged rows', async () => {
+    // 1 header; 2 empty; 3 good F1; 4 empty (CRLF); 5 empty; 6 F2 with a bad age; 7–9 F3 whose quoted
+    // patient id holds an empty line (part of the value, not skipped); 10 ragged; 11 empty; 12 F4 with
+    // a bad age.
+    const good = (id: string, patient: string, age = '80') => `${id};${patient};4223;${age};K;2024-01-03;2024-01-10;1;J441;Blank2;;hjem`;
+    const lines = [hospitalColumns.join(';'), '', good('F1', 'p1'), '\r', '', good('F2', 'p2', '200'), good('F3', '"x\n\ny"'), 'F9;P;4223', '', good('F4', 'p4', '300')];
+    const result = await importText(lines.join('\n') + '\n', true);
+    expect(result.errors.map((e) => [e.line, e.column])).toEqual([
+      [6, 'alder'],
+      [10, 'alder'],
+      [12, 'alder'],
+    ]);
+    expect(result).toMatchObject({ rowsRead: 5, rowsImported: 2 });
+    expect(result.warnings[0]).toBe('the file has 4 empty lines (line 2, 4, 5, 11); they are skipped, and the line numbers in this report are those of the file');
+    // The empty line inside F3's quoted value is part of the value.
+    expect(await rows(warehouse, `SELECT patient_id FROM hospital_stay WHERE stay_id = 'F3'`)).toEqual([{ patient_id: 'x\n\ny' }]);
   });
 
   it('rejects binary garbage as a whole', async () => {
