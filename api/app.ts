@@ -35,7 +35,7 @@ export interface AppOptions {
   /** Token of the local import hand-off (server.json). */
   cliToken?: string | null;
   secureCookies?: boolean;
-  /** Largest accepted upload; default 512 MB. */
+  /** Largest accepted upload (streamed to disk, never held in memory); default 2 GB. */
   maxUploadBytes?: number;
   /** Delay before queued audit entries are written; default 1 s. */
   auditBatchDelayMs?: number;
@@ -69,7 +69,7 @@ export function buildApp(options: AppOptions): StyringsdataApp {
     logger,
     cliToken: options.cliToken ?? null,
     secureCookies: options.secureCookies ?? false,
-    maxUploadBytes: options.maxUploadBytes ?? 512 * 1024 * 1024,
+    maxUploadBytes: options.maxUploadBytes ?? 2 * 1024 * 1024 * 1024,
   };
 
   const app = new Hono<AppEnv>();

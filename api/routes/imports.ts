@@ -4,11 +4,10 @@
 // server runs (token from server.json) may instead post JSON {paths, acceptRejects, importedBy}: the
 // files are on this machine, so they are not copied through HTTP.
 // GET /api/imports is the import log, newest first; GET /api/imports/:id/errors its rejected rows.
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { basename, isAbsolute, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { requireRole } from '../auth/middleware.ts';
 import type { AppEnv } from '../env.ts';
@@ -18,6 +17,7 @@ import type { FileImportResult, ImportSummary, SessionUser } from '../types.ts';
 import { importFile } from '../../pipeline/import.ts';
 import { refreshDerived } from '../metrics/derived.ts';
 import { describeIssues } from './metric-params.ts';
+import { saveMultipart } from './upload-stream.ts';
 
 const handOff = z.object({
   paths: z.array(z.string().refine(isAbsolute, 'must be absolute paths')).min(1, 'give at least one file'),
@@ -30,49 +30,36 @@ export function importRoutes(runtime: ApiRuntime) {
   const mb = Math.round(runtime.maxUploadBytes / 1024 / 1024);
   return new Hono<AppEnv>()
     .use(requireRole('admin'))
-    .post(
-      '/',
-      bodyLimit({
-        maxSize: runtime.maxUploadBytes,
-        onError: () => {
-          throw new ApiError(413, 'too_large', `The upload is larger than ${mb} MB. Import such files with npm run import.`);
-        },
-      }),
-      async (c) => {
-        const user = c.get('user');
-        const type = c.req.header('content-type') ?? '';
-        let summary: ImportSummary;
-        if (type.startsWith('application/json')) {
-          if (user.username !== 'cli') throw badRequest('Upload files as multipart/form-data in the field "file".');
-          const parsed = handOff.safeParse(await c.req.json().catch(() => null));
-          if (!parsed.success) throw badRequest(describeIssues(parsed.error));
-          const { paths, acceptRejects, importedBy } = parsed.data;
-          summary = await runImports(runtime, user, importedBy ?? 'cli', acceptRejects ?? false,
-            paths.map((path) => ({ path, displayName: basename(path) })));
-        } else {
-          if (!type.startsWith('multipart/form-data'))
-            throw badRequest('Upload files as multipart/form-data in the field "file".');
-          const body = await c.req.parseBody({ all: true });
-          const files = [body.file ?? []].flat().filter((f): f is File => typeof f !== 'string');
-          if (files.length === 0) throw badRequest('file: attach at least one CSV extract in the field "file".');
-          const acceptRejects = String(body.acceptRejects ?? 'false') === 'true';
-          const folder = join(services.importDirectory, `upload-${randomUUID()}`);
-          await mkdir(folder, { recursive: true });
-          try {
-            const saved = [];
-            for (const [index, file] of files.entries()) {
-              const path = join(folder, `${index}-${safeName(file.name)}`);
-              await writeFile(path, new Uint8Array(await file.arrayBuffer()));
-              saved.push({ path, displayName: basename(file.name) || `upload-${index + 1}.csv` });
-            }
-            summary = await runImports(runtime, user, user.username, acceptRejects, saved);
-          } finally {
-            await rm(folder, { recursive: true, force: true });
-          }
+    .post('/', async (c) => {
+      const user = c.get('user');
+      const type = c.req.header('content-type') ?? '';
+      const tooLarge = () => new ApiError(413, 'too_large', `The upload is larger than ${mb} MB. Import such files with npm run import.`);
+      // Refused before a byte is read when the size is announced; counted while streaming otherwise.
+      if (Number(c.req.header('content-length') ?? 0) > runtime.maxUploadBytes) throw tooLarge();
+      let summary: ImportSummary;
+      if (type.startsWith('application/json')) {
+        if (user.username !== 'cli') throw badRequest('Upload files as multipart/form-data in the field "file".');
+        const parsed = handOff.safeParse(await c.req.json().catch(() => null));
+        if (!parsed.success) throw badRequest(describeIssues(parsed.error));
+        const { paths, acceptRejects, importedBy } = parsed.data;
+        summary = await runImports(runtime, user, importedBy ?? 'cli', acceptRejects ?? false,
+          paths.map((path) => ({ path, displayName: basename(path) })));
+      } else {
+        if (!type.startsWith('multipart/form-data'))
+          throw badRequest('Upload files as multipart/form-data in the field "file".');
+        const folder = join(services.importDirectory, `upload-${randomUUID()}`);
+        await mkdir(folder, { recursive: true });
+        try {
+          const upload = await saveMultipart(c.req.raw, folder, runtime.maxUploadBytes, tooLarge);
+          if (upload.files.length === 0) throw badRequest('file: attach at least one CSV extract in the field "file".');
+          const acceptRejects = upload.fields.acceptRejects === 'true';
+          summary = await runImports(runtime, user, user.username, acceptRejects, upload.files);
+        } finally {
+          await rm(folder, { recursive: true, force: true });
         }
-        return c.json(summary);
-      },
-    )
+      }
+      return c.json(summary);
+    })
     .get('/', async (c) => {
       const rows = await services.warehouse.withConnection(async (connection) =>
         (
@@ -139,8 +126,4 @@ async function runImports(
       outcome: `${result.status}: ${result.rowsImported} imported, ${result.rowsRejected} rejected`,
     });
   return { files: results };
-}
-
-function safeName(name: string): string {
-  return basename(name).replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100) || 'upload.csv';
 }

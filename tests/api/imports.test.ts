@@ -1,6 +1,8 @@
 // Uploads over HTTP (admin): the same report as the CLI, a rejected file answered with 200 and the
 // reasons, the import log, the size limit, and the cache dropped when an upload commits.
 // Data: tests/api/seed.ts (4204 has 20 KAD stays in 2024).
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportSummary, MetricResponse } from '../../api/types.ts';
 import { apiHarness, errorOf, type ApiHarness } from './harness.ts';
@@ -82,6 +84,38 @@ describe('POST /api/imports', () => {
     const analyst = await api.userToken('analyst2', 'analyst');
     expect((await errorOf(await upload({ 'kad.csv': goodFile }, analyst))).status).toBe(403);
     expect((await errorOf(await api.get('/api/imports/999/errors', admin))).status).toBe(404);
+  });
+
+  it('streams uploads to disk: a chunked body over the limit is 413, a broken body 400, and nothing is left behind', async () => {
+    const post = (body: RequestInit["body"], contentType: string, extra: RequestInit = {}) =>
+      api.app.request('/api/imports', {
+        method: 'POST',
+        body,
+        headers: { authorization: `Bearer ${admin}`, 'content-type': contentType },
+        ...extra,
+      });
+    const boundary = 'x-styringsdata-test';
+    const part = (name: string, filename: string, content: string) =>
+      `--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="${filename}"\r\nContent-Type: text/csv\r\n\r\n${content}\r\n`;
+    // Chunked (no Content-Length): 80 KB in 8 KB pieces against the 64 KB limit.
+    const big = new TextEncoder().encode(part('file', 'big.csv', `${header}\n${'x'.repeat(80 * 1024)}`) + `--${boundary}--\r\n`);
+    const chunked = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let offset = 0; offset < big.length; offset += 8192) controller.enqueue(big.subarray(offset, offset + 8192));
+        controller.close();
+      },
+    });
+    expect(await errorOf(await post(chunked, `multipart/form-data; boundary=${boundary}`, { duplex: 'half' } as RequestInit))).toMatchObject({ status: 413, code: 'too_large' });
+    // A body cut off in the middle of the part, and a multipart type without a boundary.
+    const broken = await errorOf(await post(part('file', 'cut.csv', goodFile).slice(0, 200), `multipart/form-data; boundary=${boundary}`));
+    expect(broken).toMatchObject({ status: 400 });
+    expect(broken.message).toMatch(/not valid multipart\/form-data/);
+    expect(await errorOf(await post('a', 'multipart/form-data'))).toMatchObject({ status: 400 });
+    // Only the field "file" counts; another field with a file is ignored.
+    const other = await errorOf(await post(part('notes', 'notes.csv', goodFile) + `--${boundary}--\r\n`, `multipart/form-data; boundary=${boundary}`));
+    expect(other).toMatchObject({ status: 400 });
+    expect(other.message).toContain('field "file"');
+    expect(readdirSync(join(api.dir, 'imports')).filter((name) => name.startsWith('upload-'))).toEqual([]);
   });
 
   it('commits new hospital stays together with their episodes: a reader never sees one without the other', async () => {
