@@ -29,7 +29,7 @@ const { values } = parseArgs({
     scale: { type: 'string', default: 'national' },
     duration: { type: 'string', default: '30' },
     clients: { type: 'string', default: '50' },
-    repeat: { type: 'string', default: '5' },
+    repeat: { type: 'string', default: '7' },
     /** Comma-separated parts to run: endpoints, load, contention. */
     parts: { type: 'string', default: 'endpoints,load,contention' },
   },
@@ -79,18 +79,27 @@ for (const shape of shapes)
       standardise: 'none',
     };
     if (metric === 'kad-occupancy') query.units = [];
-    const bare = await median(() => bareQuery(query, route));
-    const engineOnly = await median(() =>
-      timed(() => (route === 'compare' ? engine.compareMetric : engine.queryMetric)(server.runtime.services.warehouse, query)),
-    );
-    const cold = await median(async () => {
-      server.runtime.cache.clear();
-      return timed(() => request(path));
-    });
-    const cachedTimes: number[] = [];
-    for (let i = 0; i < 200; i++) cachedTimes.push(await timed(() => request(path)));
-    const cachedP50 = percentile(cachedTimes, 0.5);
+    // Interleaved rounds (bare, engine, cold, bare, …): on a shared 2-core machine the noise of a
+    // moment then falls on all three alike instead of on whichever ran during it.
+    const [bare = 0, engineOnly = 0, cold = 0] = await interleavedMedians([
+      () => bareQuery(query, route),
+      () => timed(() => (route === 'compare' ? engine.compareMetric : engine.queryMetric)(server.runtime.services.warehouse, query)),
+      async () => {
+        server.runtime.cache.clear();
+        return timed(() => request(path));
+      },
+    ]);
     const floor = await transportFloor(path);
+    // Cached answer and the same bytes from a bare app, alternating, 200 each.
+    const cachedTimes: number[] = [];
+    const floorTimes: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      cachedTimes.push(await timed(() => request(path)));
+      floorTimes.push(await timed(floor.fetch));
+    }
+    floor.close();
+    const cachedP50 = percentile(cachedTimes, 0.5);
+    const floorP50 = percentile(floorTimes, 0.5);
     const line = {
       endpoint: `${route}/${metric}`,
       shape: shape.name,
@@ -99,9 +108,9 @@ for (const shape of shapes)
       'cold ms': round(cold),
       'cold/bare': round(cold / bare, 2),
       'cached p50 ms': round(cachedP50, 2),
-      'same bytes, bare Hono p50 ms': round(floor.p50, 2),
+      'same bytes, bare Hono p50 ms': round(floorP50, 2),
       'body KB': round(floor.bytes / 1024),
-      ok: cold <= 1.5 * bare && cachedP50 <= 5 ? 'yes' : cold <= 1.5 * bare && cachedP50 <= 1.25 * floor.p50 ? 'at floor' : 'NO',
+      ok: cold <= 1.5 * bare && cachedP50 <= 5 ? 'yes' : cold <= 1.5 * bare && cachedP50 <= 1.25 * floorP50 ? 'at floor' : 'NO',
     };
     table.push(line);
     console.log(`  ${Object.values(line).join('  ')}`); // progress; the table follows at the end
@@ -219,7 +228,7 @@ function runLoad(loadPaths: string[], clients: number, durationMs: number, url =
 
 /** The transport floor for a cached answer: the very bytes of `path`'s answer served by a bare Hono
  *  app (no auth, cache or audit), fetched the same way. A 1.7 MB body cannot arrive faster than this. */
-async function transportFloor(path: string): Promise<{ p50: number; bytes: number }> {
+async function transportFloor(path: string): Promise<{ fetch: () => Promise<void>; close: () => void; bytes: number }> {
   const response = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
   const body = new Uint8Array(await response.arrayBuffer());
   const type = response.headers.get('content-type') ?? 'application/json';
@@ -227,11 +236,7 @@ async function transportFloor(path: string): Promise<{ p50: number; bytes: numbe
   const listener = serve({ fetch: bare.fetch, hostname: '127.0.0.1', port: 0 });
   await new Promise((done) => listener.once('listening', done));
   const url = `http://127.0.0.1:${(listener.address() as AddressInfo).port}/body`;
-  const times: number[] = [];
-  for (let i = 0; i < 200; i++)
-    times.push(await timed(async () => void (await (await fetch(url)).arrayBuffer())));
-  listener.close();
-  return { p50: percentile(times, 0.5), bytes: body.length };
+  return { fetch: async () => void (await (await fetch(url)).arrayBuffer()), close: () => listener.close(), bytes: body.length };
 }
 
 /** What this machine's loopback and load generator manage at all: a bare Hono app, no database. */
@@ -299,10 +304,15 @@ async function timed(work: () => Promise<unknown>): Promise<number> {
   return performance.now() - started;
 }
 
-async function median(measure: () => Promise<number>): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < repeat; i++) times.push(await measure());
-  return percentile(times, 0.5);
+/** Median of each measurement over `repeat` rounds, one of each per round, after one warm-up round. */
+async function interleavedMedians(measures: (() => Promise<number>)[]): Promise<number[]> {
+  const times = measures.map(() => [] as number[]);
+  for (let round = 0; round <= repeat; round++)
+    for (const [index, measure] of measures.entries()) {
+      const time = await measure();
+      if (round > 0) times[index]!.push(time);
+    }
+  return times.map((t) => percentile(t, 0.5));
 }
 
 function percentile(values: number[], q: number): number {
