@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MetricId, MetricResponse, MetricRow } from '../../api/types.ts';
 import { formatPeriod, formatValue } from '../../web/src/lib/format.ts';
 import { addMonths } from '../../web/src/lib/months.ts';
-import { followUpDays, lastCompleteMonth, latestMonth, windowsEndingAt } from '../../web/src/lib/overview.ts';
+import { defaultLastMonth, followUpDays, lastCompleteMonth, latestMonth, windowsEndingAt } from '../../web/src/lib/overview.ts';
 import { apiFromPage, login, openPage, paintedPixels, startDashboard, type Dashboard, type TestPage } from './harness.ts';
 
 let dashboard: Dashboard;
@@ -126,7 +126,8 @@ describe('dashboard', () => {
       await login(t, 'viewer', '/?m=4223');
       for (const metric of ['readmissions', 'kad-transfer-share', 'kad-stays', 'discharge-ready-days'] as MetricId[]) {
         const answer = await apiFromPage<MetricResponse>(t.page, `/api/metrics/${metric}?municipality=4223&by=month`);
-        const row = answer.rows.find((r) => r.suppressed && r.municipality === '4223');
+        const last = defaultLastMonth(metric, answer.dataThrough) ?? answer.to; // the page's default window
+        const row = answer.rows.find((r) => r.suppressed && r.municipality === '4223' && r.period <= last);
         if (row) {
           target = { metric, row };
           break;
@@ -156,6 +157,18 @@ describe('dashboard', () => {
       await t.screenshot('metric-admin');
       await t.page.getByTestId('lang-switch').selectOption('en');
       await expect.poll(() => t.page.getByTestId('definition').textContent()).toBe(definition.en);
+    });
+  });
+
+  it('ends a readmission page at the last month with complete follow-up when the URL names no period', async () => {
+    await withPage(async (t) => {
+      await login(t, 'admin', '/metric/readmissions?m=4223');
+      const health = await apiFromPage<{ dataThrough: string }>(t.page, '/api/health');
+      const last = defaultLastMonth('readmissions', health.dataThrough)!;
+      await expect.poll(() => t.page.getByTestId('period-to').inputValue()).toBe(last);
+      // The table's newest row is that month, not the partial one after it.
+      await t.page.locator('tbody tr', { hasText: formatPeriod(last, 'nb') }).first().waitFor({ timeout: 30_000 });
+      expect(await t.page.locator('tbody tr', { hasText: formatPeriod(addMonths(last, 1), 'nb') }).count()).toBe(0);
     });
   });
 

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricRow } from '../../api/types.ts';
 import { addMonths, monthRange } from '../../web/src/lib/months.ts';
-import { comparable, hasFigures, lastCompleteMonth, latestMonth, rankingExtremes, windowsEndingAt } from '../../web/src/lib/overview.ts';
+import { comparable, defaultLastMonth, hasFigures, lastCompleteMonth, latestMonth, rankingExtremes, windowsEndingAt } from '../../web/src/lib/overview.ts';
 
 const row = (period: string, denominator: number | null, suppressed = false): MetricRow => ({
   municipality: '4223',
@@ -84,5 +84,15 @@ describe('lastCompleteMonth', () => {
     expect(lastCompleteMonth('2025-12-31', 30)).toBe('2025-11');
     // 30 Jan − 30 days = 31 Dec, a month end → December.
     expect(lastCompleteMonth('2026-01-30', 30)).toBe('2025-12');
+  });
+});
+
+describe('defaultLastMonth', () => {
+  it('ends readmission pages at the last month with complete follow-up, leaves others to the API', () => {
+    // Data through 31 Dec 2025: December's discharges are followed up only at the end of January.
+    expect(defaultLastMonth('readmissions', '2025-12-31T23:57:00')).toBe('2025-11');
+    expect(defaultLastMonth('kad-stays', '2025-12-31T23:57:00')).toBeUndefined();
+    expect(defaultLastMonth('readmissions', null)).toBeUndefined();
+    expect(defaultLastMonth(null, '2025-12-31')).toBeUndefined();
   });
 });

@@ -1,7 +1,7 @@
 // The overview card's arithmetic-free logic: which month is "latest" and which windows the rolling
 // figures cover. Every number itself comes from the API (by=total over the window), so no metric rule
 // is repeated here. Tested in tests/web/overview.test.ts.
-import type { MetricRow } from '../../../api/types.ts';
+import type { MetricId, MetricRow } from '../../../api/types.ts';
 import { addMonths } from './months.ts';
 
 /** Headline metrics on the overview, in card order. kad-occupancy is per unit (see unitsServing). */
@@ -67,4 +67,14 @@ export function lastCompleteMonth(dataThrough: string, followUpDays = 0): string
 }
 
 /** Days of follow-up a headline metric needs before a month is final. */
-export const followUpDays: Partial<Record<HeadlineMetric, number>> = { readmissions: 30 };
+export const followUpDays: Partial<Record<MetricId, number>> = { readmissions: 30 };
+
+/**
+ * The last month a page shows when the URL names none: the last month whose figures are final, so a
+ * readmission page does not end in a partial month of a few days' discharges (a false spike).
+ * Undefined leaves it to the API's default (the last month with data).
+ */
+export function defaultLastMonth(metric: MetricId | null, dataThrough: string | null | undefined): string | undefined {
+  const days = metric ? followUpDays[metric] : undefined;
+  return days && dataThrough ? lastCompleteMonth(dataThrough, days) : undefined;
+}
