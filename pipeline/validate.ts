@@ -1,6 +1,7 @@
 // Reading and checking a staged file in one set-based pass inside DuckDB (no JavaScript per row):
 //  1. read_csv with the detected dialect (auto_detect=false), every column VARCHAR, store_rejects
-//     for structural errors (ragged rows, unterminated quotes) → temp table `staged` in file order;
+//     for structural errors (ragged rows, unterminated quotes; lines and messages in structural.ts)
+//     → temp table `staged` in file order;
 //  2. typed values, the first broken rule per field (fieldSql.ts) and ok, as a query over `staged`
 //     (typedSql) that load.ts inserts from directly, with the file's own line numbers;
 //  3. duplicate natural keys → `duplicate`; every problem → temp table `rejected`.
@@ -10,6 +11,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Delimiter } from './detect.ts';
 import type { KindDefinition } from './kinds.ts';
 import { errorSql, parsedSql, rawSql, sqlString, type FieldColumn } from './fieldSql.ts';
+import { goodLineSql, structuralLinesSql, structuralSql } from './structural.ts';
 
 export interface ValidationInput {
   stagedPath: string;
@@ -69,11 +71,8 @@ export async function stageCsv(connection: DuckDBConnection, input: ValidationIn
       columns = {${header.map((c) => `'${c}': 'VARCHAR'`).join(', ')}}, store_rejects = true,
       rejects_table = 'import_reject_errors', rejects_scan = 'import_reject_scans')`);
 
-  // One structural problem per line (an unterminated quote also reports the columns it swallowed).
-  await run(`CREATE OR REPLACE TEMP TABLE structural AS
-    SELECT row_number() OVER (ORDER BY line) - 1 AS j, line AS duck_line, column_name, error_type, error_message, csv_line
-    FROM (SELECT *, row_number() OVER (PARTITION BY line ORDER BY byte_position) AS nth FROM import_reject_errors)
-    WHERE nth = 1`);
+  // One structural problem per record (an unterminated quote also reports the columns it swallowed).
+  await run(structuralSql(input.hasQuotes));
   const rowsStructural = await count('SELECT count(*) FROM structural');
   const removed = input.removedLines ?? [];
   await run(structuralLinesSql(input.hasQuotes, columns, rowsStructural > 0, removed));
@@ -179,43 +178,6 @@ export async function collectRejected(
     await connection.runAndReadAll('SELECT (SELECT count(DISTINCT line) FROM rejected), (SELECT count(*) FROM duplicate)')
   ).getRows()[0]!;
   return { rejectedLines: Number(rejectedLines), duplicates: Number(duplicates) };
-}
-
-/**
- * The file's own line numbers when DuckDB rejected rows. DuckDB numbers rejected rows by record
- * (ignoring newlines inside quotes) and good rows not at all. Good row k (file order) starts on
- *   2 + k + (newlines inside earlier good rows) + (rejected records before it),
- * and rejected record j, which DuckDB puts on duck_line_j with g_j = duck_line_j − 2 − j good rows
- * before it, on duck_line_j + (newlines inside the first g_j good rows). The newline sum is a window
- * over rowid (only when the file has quotes at all); the rejected records before k an ASOF join.
- */
-function structuralLinesSql(hasQuotes: boolean, columns: (string | null)[], any: boolean, removed: readonly number[]): string {
-  if (!any) return `CREATE OR REPLACE TEMP TABLE structural_lined (line BIGINT, column_name VARCHAR, message VARCHAR, raw_line VARCHAR)`;
-  const columnName = `CASE x.column_name ${columns.map((c, i) => `WHEN 'c${i}' THEN ${sqlString(c ?? `column ${i + 1}`)}`).join(' ')} END`;
-  return `
-    CREATE OR REPLACE TEMP TABLE rejected_before AS
-      SELECT duck_line - 2 - j AS g, max(j) + 1 AS n FROM structural GROUP BY ALL;
-    CREATE OR REPLACE TEMP TABLE structural_lined AS
-      SELECT ${deliveredLineSql('x.staged_line', removed)} AS line,
-             CASE WHEN x.error_type = 'TOO MANY COLUMNS' THEN NULL ELSE ${columnName} END AS column_name,
-             ${structuralMessage('x')} AS message, x.csv_line AS raw_line
-      FROM (SELECT *, duck_line + coalesce(
-              (SELECT ${hasQuotes ? 'sum(nl)' : '0'} FROM staged WHERE rowid < s.duck_line - 2 - s.j), 0) AS staged_line
-            FROM structural s) x;`;
-}
-
-/** Line of good row s.k (see above); rb is the ASOF-joined rejected_before when there are rejects. */
-function goodLineSql(hasQuotes: boolean, hasStructural: boolean): string {
-  return `2 + s.k${hasQuotes ? ' + s.nl_before' : ''}${hasStructural ? ' + coalesce(rb.n, 0)' : ''}`;
-}
-
-function structuralMessage(alias: string): string {
-  return `CASE
-    WHEN ${alias}.error_type = 'MISSING COLUMNS' THEN 'the row has too few values: ' || regexp_extract(${alias}.error_message, 'Expected Number of Columns: (\\d+) Found: (\\d+)', 2) || ' instead of ' || regexp_extract(${alias}.error_message, 'Expected Number of Columns: (\\d+)', 1) || ' (a value or a delimiter is missing)'
-    WHEN ${alias}.error_type = 'TOO MANY COLUMNS' THEN 'the row has too many values: ' || regexp_extract(${alias}.error_message, 'Found: (\\d+)', 1) || ' instead of ' || regexp_extract(${alias}.error_message, 'Expected Number of Columns: (\\d+)', 1) || ' (an unquoted value containing the delimiter?)'
-    WHEN ${alias}.error_type = 'UNQUOTED VALUE' OR ${alias}.error_message LIKE '%unterminated quote%' THEN 'a quote (") opens a value that is never closed; the rest of the file cannot be read reliably'
-    WHEN ${alias}.error_type = 'INVALID UNICODE' OR ${alias}.error_type = 'INVALID ENCODING' THEN 'the line contains bytes that are not text in the detected encoding'
-    ELSE 'the row cannot be read as CSV: ' || ${alias}.error_message END`;
 }
 
 /** Old 3-digit codes lost their leading zero in a spreadsheet: 301 → 0301. (A non-digit 3-character
