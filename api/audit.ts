@@ -1,9 +1,10 @@
 // The audit log: who asked for what data when, with which parameters and what came of it. Every data
-// request, SQL statement, login and import is recorded in audit_log. Entries are queued and written in
+// request, SQL statement, login and import is recorded in audit_log, in the private store (out of
+// analyst SQL's reach: a statement cannot erase its own trace). Entries are queued and written in
 // batches (one INSERT per batch, at least every second) so that a cached dashboard answer does not
 // wait for a database write; flush() writes what is queued (shutdown, tests).
-import type { Warehouse } from '../pipeline/db.ts';
 import type { AuditEntry } from './env.ts';
+import type { PrivateStore } from './private-store.ts';
 import type { SessionUser } from './types.ts';
 
 interface QueuedEntry {
@@ -21,7 +22,7 @@ export class AuditLog {
   private writing: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly warehouse: Warehouse,
+    private readonly store: PrivateStore,
     private readonly onError: (error: unknown) => void = () => {},
     private readonly batchDelayMs = 1000,
   ) {}
@@ -36,7 +37,7 @@ export class AuditLog {
       parameters: entry.parameters === undefined ? null : safeJson(entry.parameters),
       outcome: entry.outcome ?? null,
     });
-    if (this.queue.length >= 500) void this.flush();
+    if (entry.durable || this.queue.length >= 500) await this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), this.batchDelayMs).unref();
   };
 
@@ -52,7 +53,7 @@ export class AuditLog {
 
   private async write(batch: QueuedEntry[]): Promise<void> {
     try {
-      await this.warehouse.withConnection((connection) =>
+      await this.store.withConnection((connection) =>
         connection.run(
           `INSERT INTO audit_log (occurred_at, username, action, target, parameters, outcome) VALUES ${batch
             .map(() => '(epoch_ms(?::BIGINT), ?, ?, ?, ?, ?)')

@@ -1,9 +1,9 @@
 // The local hand-off between `npm run import` and a running server. The server owns the database
 // file (no other process may open it), so while it runs it writes `<db dir>/server.json`
-// {url, token, pid} (mode 0600, a new random token per start) and removes it at shutdown. The CLI
-// reads it and posts JSON {paths, acceptRejects, importedBy} with `Authorization: Bearer <token>` to
-// POST /api/imports; the answer is the same ImportSummary the CLI prints. The token is an admin for
-// /api/imports only.
+// {url, token, pid} (mode 0600, created fresh so never through a symlink, a new random token per
+// start) and removes it at shutdown. The CLI reads it and posts JSON {paths, acceptRejects,
+// importedBy} with `Authorization: Bearer <token>` to POST /api/imports; the answer is the same
+// ImportSummary the CLI prints. The token is an admin for /api/imports only.
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { ImportSummary } from './types.ts';
@@ -21,12 +21,27 @@ export function handOffPath(dbPath: string): string {
 
 /** The running server's hand-off, or null when none runs for this database (or the file is stale). */
 export function readHandOff(dbPath: string): HandOffFile | null {
+  let file: HandOffFile;
   try {
-    const file = JSON.parse(readFileSync(handOffPath(dbPath), 'utf8')) as HandOffFile;
-    process.kill(file.pid, 0); // throws when the process is gone (a file left by a crash)
-    return file;
+    file = JSON.parse(readFileSync(handOffPath(dbPath), 'utf8')) as HandOffFile;
   } catch {
     return null;
+  }
+  if (typeof file?.url !== 'string' || typeof file.token !== 'string' || !Number.isInteger(file.pid)) return null;
+  return isProcessAlive(file.pid) ? file : null;
+}
+
+/**
+ * Whether process `pid` exists. A process this user may not signal (EPERM: another user's, or the
+ * server's under a service account) is alive: treating it as gone would let a second writer open the
+ * database beside it. Only ESRCH (no such process) means a file left by a crash.
+ */
+export function isProcessAlive(pid: number, kill: (pid: number, signal: 0) => void = (p, s) => process.kill(p, s)): boolean {
+  try {
+    kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

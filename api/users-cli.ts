@@ -1,11 +1,16 @@
 // npm run users -- add NAME --role admin|analyst|leader|viewer [--municipality CODE]...
 //                | list | disable NAME | reset NAME
 // The password comes from STYRINGSDATA_PASSWORD or is asked for on the terminal (not echoed).
-// Works on the database file directly, so it cannot run while the server has the file open.
+// Users live in the private store beside the database (api/private-store.ts); the warehouse is opened
+// too, to check a leader's municipality codes and to move users out of an older warehouse first.
+// Works on the files directly, so it cannot run while the server has them open.
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { defaultDatabasePath, openWarehouse, type Warehouse } from '../pipeline/db.ts';
+import { usePrivateUmask } from '../pipeline/private-files.ts';
 import { createUser, disableUser, listUsers, resetPassword, roles, UserError } from './auth/users.ts';
+import { migrateFromWarehouse, MigrationConflict } from './private-migration.ts';
+import { openPrivateStore, privateStorePathFor, type PrivateStore } from './private-store.ts';
 import type { Role } from './types.ts';
 
 const usage = `Usage: npm run users -- <command>
@@ -13,7 +18,8 @@ const usage = `Usage: npm run users -- <command>
   list
   disable NAME
   reset NAME
-Options: --db PATH (default ${defaultDatabasePath}). Password: STYRINGSDATA_PASSWORD or a prompt.`;
+Options: --db PATH (default ${defaultDatabasePath}; users are kept beside it in <name>.private.duckdb).
+Password: STYRINGSDATA_PASSWORD or a prompt.`;
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -32,11 +38,16 @@ async function main(): Promise<number> {
   if (command === 'add' && !roles.includes(values.role as Role))
     return fail(`add needs --role ${roles.join('|')}.\n${usage}`, 2);
 
-  const warehouse = await open(values.db ?? defaultDatabasePath);
-  if (!warehouse) return 1;
+  usePrivateUmask();
+  const opened = await open(values.db ?? defaultDatabasePath);
+  if (!opened) return 1;
+  const { warehouse, store } = opened;
   try {
+    const migration = await migrateFromWarehouse(store, warehouse);
+    if (migration)
+      console.log(`Moved ${migration.dropped.join(', ')} out of ${warehouse.path} into ${store.path}.`);
     if (command === 'list') {
-      const users = await listUsers(warehouse);
+      const users = await listUsers(store);
       if (users.length === 0) console.log('No users yet (npm start creates admin).');
       for (const u of users)
         console.log(
@@ -44,33 +55,36 @@ async function main(): Promise<number> {
         );
     } else if (command === 'add') {
       const password = await askPassword(`Password for ${name}: `);
-      const user = await createUser(warehouse, {
-        username: name!,
-        password,
-        role: values.role as Role,
-        municipalities: values.municipality ?? [],
-      });
+      const user = await createUser(
+        store,
+        { username: name!, password, role: values.role as Role, municipalities: values.municipality ?? [] },
+        warehouse,
+      );
       console.log(`Added ${user.username} (${user.role}${user.municipalities.length ? `: ${user.municipalities.join(', ')}` : ''}).`);
     } else if (command === 'disable') {
-      await disableUser(warehouse, name!);
+      await disableUser(store, name!);
       console.log(`Disabled ${name}; their sessions are ended.`);
     } else {
-      await resetPassword(warehouse, name!, await askPassword(`New password for ${name}: `));
+      await resetPassword(store, name!, await askPassword(`New password for ${name}: `));
       console.log(`New password set for ${name}; the user is enabled and old sessions are ended.`);
     }
     return 0;
   } catch (error) {
-    if (error instanceof UserError) return fail(error.message, 1);
+    if (error instanceof UserError || error instanceof MigrationConflict) return fail(error.message, 1);
     throw error;
   } finally {
+    store.close();
     warehouse.close();
   }
 }
 
-async function open(path: string): Promise<Warehouse | null> {
+async function open(path: string): Promise<{ warehouse: Warehouse; store: PrivateStore } | null> {
+  let warehouse: Warehouse | undefined;
   try {
-    return await openWarehouse(path);
+    warehouse = await openWarehouse(path);
+    return { warehouse, store: await openPrivateStore(privateStorePathFor(warehouse.path)) };
   } catch (error) {
+    warehouse?.close();
     const message = String((error as Error).message ?? error);
     if (/lock/i.test(message)) {
       console.error(

@@ -7,6 +7,7 @@ import { importThroughServer, readHandOff } from '../api/handoff.ts';
 import type { ImportSummary } from '../api/types.ts';
 import { defaultDatabasePath, openWarehouse, type Warehouse } from './db.ts';
 import { importFiles, type ImportProgress } from './import.ts';
+import { usePrivateUmask } from './private-files.ts';
 import { formatSummary, progressBarMinBytes, progressLine } from './progress.ts';
 
 const usage = `Usage: npm run import -- [--db PATH] [--json] [--accept-rejects] FILE...
@@ -95,6 +96,7 @@ function cliUser(): string {
 }
 
 async function main(): Promise<number> {
+  usePrivateUmask(); // the database's .wal and the staged copies are the user's alone
   let args: Arguments;
   try {
     args = parseArguments(process.argv.slice(2));

@@ -1,10 +1,11 @@
 // The one way into the DuckDB file. DuckDB must be opened once per file per process (a second
 // instance on the same file loses data at checkpoint: see shared/spec/engineering-notes.md), so
 // openWarehouse() keeps one instance per resolved path and hands out connections from it.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { ensurePrivateDirectory, makeDatabaseFilesPrivate } from './private-files.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const referenceDir = join(here, 'reference');
@@ -38,21 +39,39 @@ export interface Warehouse {
 const open = new Map<string, Promise<Warehouse>>();
 
 export function openWarehouse(path: string = defaultDatabasePath): Promise<Warehouse> {
+  return oncePerFile(open, path, create);
+}
+
+/**
+ * One value per resolved database path, shared by every caller in the process: DuckDB loses data when
+ * two instances open one file (engineering notes). A failed open is forgotten so it can be retried.
+ */
+export function oncePerFile<T>(cache: Map<string, Promise<T>>, path: string, create: (key: string) => Promise<T>): Promise<T> {
   const key = path === ':memory:' ? path : resolve(path);
-  let pending = open.get(key);
+  let pending = cache.get(key);
   if (!pending) {
     pending = create(key).catch((error: unknown) => {
-      open.delete(key);
+      cache.delete(key);
       throw error;
     });
-    open.set(key, pending);
+    cache.set(key, pending);
   }
   return pending;
 }
 
-async function create(path: string): Promise<Warehouse> {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+/** A DuckDB instance on `path` whose folder (0700) and files (0600) are private to this user, also when they exist. */
+export async function createPrivateInstance(path: string): Promise<DuckDBInstance> {
+  if (path !== ':memory:') {
+    const notice = ensurePrivateDirectory(dirname(path));
+    if (notice) process.emitWarning(notice);
+  }
   const instance = await DuckDBInstance.create(path);
+  makeDatabaseFilesPrivate(path);
+  return instance;
+}
+
+async function create(path: string): Promise<Warehouse> {
+  const instance = await createPrivateInstance(path);
   let lockedDown = false;
   let dataVersion = 0;
   const listeners = new Set<(dataVersion: number) => void>();
@@ -103,7 +122,8 @@ async function create(path: string): Promise<Warehouse> {
 export async function lockDown(warehouse: Warehouse, importDirectory: string, memoryLimit = '8GB'): Promise<void> {
   if (warehouse.lockedDown) return;
   const allowed = resolve(importDirectory).replace(/\/?$/, '/');
-  mkdirSync(allowed, { recursive: true });
+  const notice = ensurePrivateDirectory(allowed);
+  if (notice) process.emitWarning(notice);
   await warehouse.withConnection(async (connection) => {
     await connection.run(`SET memory_limit = '${memoryLimit.replace(/'/g, '')}'`);
     await connection.run(`SET allowed_directories = ['${allowed.replace(/'/g, "''")}']`);

@@ -2,6 +2,8 @@
 -- commented with COMMENT ON so that the comments are the documentation the SQL workbench shows
 -- (duckdb_tables(), duckdb_columns()). Fact tables carry no PRIMARY KEY: DuckDB's ART indexes slow
 -- bulk loads and trip over delete+insert in one transaction; the importer enforces natural keys.
+-- Users, sessions, the audit log and saved queries are not here: they live in a file of their own
+-- (api/private-schema.sql, api/private-store.ts) that the warehouse's instance never attaches.
 
 -- ───────────── Reference data (seeded from pipeline/reference/*.csv, editable) ─────────────
 
@@ -268,47 +270,3 @@ COMMENT ON COLUMN import_rejected_row.line IS 'Line in the file (header = line 1
 COMMENT ON COLUMN import_rejected_row.column_name IS 'Column at fault (canonical name), NULL for a whole-row problem.';
 COMMENT ON COLUMN import_rejected_row.message IS 'Reason a person can act on.';
 COMMENT ON COLUMN import_rejected_row.raw_line IS 'The line as read, where available.';
-
--- ───────────── Application tables (users, sessions, audit, saved queries) ─────────────
-
-CREATE TABLE IF NOT EXISTS app_user (
-  username       VARCHAR PRIMARY KEY,
-  password_hash  VARCHAR NOT NULL,
-  role           VARCHAR NOT NULL CHECK (role IN ('admin', 'analyst', 'leader', 'viewer')),
-  municipalities VARCHAR[] NOT NULL DEFAULT [],
-  disabled       BOOLEAN NOT NULL DEFAULT false,
-  created_at     TIMESTAMP NOT NULL DEFAULT current_timestamp
-);
-COMMENT ON TABLE app_user IS 'Users; passwords are argon2id hashes. Not visible to analyst SQL.';
-
-CREATE TABLE IF NOT EXISTS app_session (
-  token_hash  VARCHAR PRIMARY KEY,
-  username    VARCHAR NOT NULL,
-  created_at  TIMESTAMP NOT NULL,
-  expires_at  TIMESTAMP NOT NULL,
-  revoked     BOOLEAN NOT NULL DEFAULT false
-);
-COMMENT ON TABLE app_session IS 'Login sessions; the token itself is never stored, only its SHA-256.';
-
-CREATE SEQUENCE IF NOT EXISTS audit_id_seq START 1;
-CREATE TABLE IF NOT EXISTS audit_log (
-  id          BIGINT PRIMARY KEY DEFAULT nextval('audit_id_seq'),
-  occurred_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
-  username    VARCHAR,
-  action      VARCHAR NOT NULL,
-  target      VARCHAR,
-  parameters  VARCHAR,
-  outcome     VARCHAR
-);
-COMMENT ON TABLE audit_log IS 'Who asked for what data when: every data request, SQL statement and import.';
-
-CREATE SEQUENCE IF NOT EXISTS saved_query_id_seq START 1;
-CREATE TABLE IF NOT EXISTS saved_query (
-  id          BIGINT PRIMARY KEY DEFAULT nextval('saved_query_id_seq'),
-  username    VARCHAR NOT NULL,
-  title       VARCHAR NOT NULL,
-  sql         VARCHAR NOT NULL,
-  shared      BOOLEAN NOT NULL DEFAULT false,
-  created_at  TIMESTAMP NOT NULL DEFAULT current_timestamp
-);
-COMMENT ON TABLE saved_query IS 'SQL workbench queries saved by analysts; shared ones are visible to other analysts.';

@@ -1,15 +1,20 @@
-// npm start: the database at STYRINGSDATA_DB (default data/styringsdata.duckdb); when it holds no
+// npm start: the database at STYRINGSDATA_DB (default data/styringsdata.duckdb) and its private store
+// beside it (users, sessions, audit; data/styringsdata.private.duckdb); when the database holds no
 // hospital stays, the demo extracts are generated (data/demo-extracts) and imported first. Ensures
-// a first admin, builds the dashboard if it was never built, then serves API and dashboard on
-// HOST:PORT until SIGTERM/SIGINT.
+// a first admin (api/auth/first-admin.ts), builds the dashboard if it was never built, then serves
+// API and dashboard on HOST:PORT until SIGTERM/SIGINT. Everything it writes is private to its user.
 import '../api/threadpool.ts';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { ensureAdmin } from '../api/auth/users.ts';
-import { readHandOff } from '../api/handoff.ts';
+import { ensureAdmin, firstAdminMessage } from '../api/auth/first-admin.ts';
+import { UserError } from '../api/auth/users.ts';
+import { handOffPath, readHandOff } from '../api/handoff.ts';
+import { migrateFromWarehouse, MigrationConflict } from '../api/private-migration.ts';
+import { openPrivateStore, privateStorePathFor } from '../api/private-store.ts';
 import { startServer } from '../api/server.ts';
 import { defaultDatabasePath, openWarehouse } from '../pipeline/db.ts';
+import { usePrivateUmask } from '../pipeline/private-files.ts';
 import { generateFixtures } from '../fixtures/generate.ts';
 import { importFiles } from '../pipeline/import.ts';
 
@@ -18,21 +23,42 @@ const host = process.env.HOST ?? '127.0.0.1';
 const port = Number(process.env.PORT ?? 3000);
 const demoDir = 'data/demo-extracts';
 
-if (readHandOff(dbPath)) {
-  console.error(`A server is already running for ${dbPath} (see ${join(dbPath, '..', 'server.json')}).`);
+usePrivateUmask();
+
+const running = readHandOff(dbPath);
+if (running) {
+  console.error(
+    `A server (pid ${running.pid}) is already running for ${dbPath}. If no server runs, remove ${handOffPath(dbPath)} and start again.`,
+  );
   process.exit(1);
 }
 
-let warehouse;
+/** For .catch(): a known kind of error ends the start with its message instead of a stack trace. */
+function stopOn(kind: new (...args: never[]) => Error, prefix = ''): (error: unknown) => never {
+  return (error) => {
+    if (!(error instanceof kind)) throw error;
+    console.error(`${prefix}${error.message}`);
+    process.exit(1);
+  };
+}
+
+let warehouse, privateStore;
 try {
   warehouse = await openWarehouse(dbPath);
+  privateStore = await openPrivateStore(privateStorePathFor(warehouse.path));
 } catch (error) {
   if (/lock/i.test(String((error as Error).message))) {
-    console.error(`${dbPath} is open in another process (a server or an import). Stop it first.`);
+    console.error(`${dbPath} (or its private store) is open in another process (a server, an import or npm run users). Stop it first.`);
     process.exit(1);
   }
   throw error;
 }
+const migration = await migrateFromWarehouse(privateStore, warehouse).catch(stopOn(MigrationConflict));
+if (migration)
+  console.log(
+    `Moved ${migration.dropped.join(', ')} out of ${warehouse.path} into ${privateStore.path} ` +
+      `(${Object.entries(migration.copied).map(([table, rows]) => `${table}: ${rows} rows`).join(', ') || 'already copied'}).`,
+  );
 
 const stays = await warehouse.withConnection(
   async (c) => Number((await c.runAndReadAll('SELECT count(*) FROM hospital_stay')).getRows()[0]?.[0] ?? 0),
@@ -59,10 +85,9 @@ if (stays === 0) {
     console.log(`  ${file.status.padEnd(9)} ${file.file}: ${file.rowsImported} rows${file.rowsRejected ? `, ${file.rowsRejected} rejected` : ''}`);
 }
 
-const admin = await ensureAdmin(warehouse);
-if (admin?.generatedPassword)
-  console.log(`\nCreated user "admin" with the password  ${admin.generatedPassword}  (shown once; change it with npm run users -- reset admin).\n`);
-else if (admin) console.log('Created user "admin" with the password from STYRINGSDATA_ADMIN_PASSWORD.');
+const adminMessage = firstAdminMessage(await ensureAdmin(privateStore).catch(stopOn(UserError, 'STYRINGSDATA_ADMIN_PASSWORD / _USER: ')));
+if (adminMessage?.level === 'warn') console.warn(`\nWarning: ${adminMessage.text}\n`);
+else if (adminMessage) console.log(`\n${adminMessage.text}\n`);
 
 if (!existsSync('web/build/index.html')) {
   console.log('Building the dashboard (npm run build) …');

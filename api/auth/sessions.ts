@@ -1,8 +1,8 @@
 // Login sessions. The token is 32 random bytes handed to the client once; only its SHA-256 is stored
-// (app_session), so a copy of the database does not let anyone log in. Sessions expire (default 8 h)
+// (app_session, in the private store), so a copy of the database does not let anyone log in. Sessions expire (default 8 h)
 // and are revoked by logout, by disabling the user or by a password reset.
 import { createHash, randomBytes } from 'node:crypto';
-import type { Warehouse } from '../../pipeline/db.ts';
+import type { PrivateStore } from '../private-store.ts';
 import type { Role, SessionUser } from '../types.ts';
 
 export const defaultSessionTtlMs = 8 * 60 * 60 * 1000;
@@ -24,7 +24,7 @@ export class SessionStore {
   private readonly remembered = new Map<string, { user: SessionUser; expiresAt: number; checkedAt: number }>();
 
   constructor(
-    private readonly warehouse: Warehouse,
+    private readonly store: PrivateStore,
     readonly ttlMs = defaultSessionTtlMs,
   ) {}
 
@@ -32,7 +32,7 @@ export class SessionStore {
     const token = randomBytes(32).toString('base64url');
     const now = Date.now();
     const expiresAt = now + this.ttlMs;
-    await this.warehouse.withConnection((connection) =>
+    await this.store.withConnection((connection) =>
       connection.run(
         `INSERT INTO app_session (token_hash, username, created_at, expires_at)
          VALUES (?, ?, epoch_ms(?::BIGINT), epoch_ms(?::BIGINT))`,
@@ -48,7 +48,7 @@ export class SessionStore {
     const now = Date.now();
     const memory = this.remembered.get(tokenHash);
     if (memory && now - memory.checkedAt < memoryMs) return memory.expiresAt > now ? memory.user : null;
-    const rows = await this.warehouse.withConnection(async (connection) =>
+    const rows = await this.store.withConnection(async (connection) =>
       (
         await connection.runAndReadAll(
           `SELECT u.username, u.role, u.municipalities, epoch_ms(s.expires_at) AS expires_ms
@@ -74,7 +74,7 @@ export class SessionStore {
   async revoke(token: string): Promise<void> {
     const tokenHash = hashToken(token);
     this.remembered.delete(tokenHash);
-    await this.warehouse.withConnection((connection) =>
+    await this.store.withConnection((connection) =>
       connection.run('UPDATE app_session SET revoked = true WHERE token_hash = ?', [tokenHash]),
     );
   }

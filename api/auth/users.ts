@@ -1,7 +1,7 @@
-// Users in app_user: create, list, disable, reset, and the first admin. Used by the users CLI, the
-// login route, the tests and the end-to-end suite.
-import { randomBytes } from 'node:crypto';
+// Users in app_user (the private store, never the warehouse): create, list, disable, reset. Used by the
+// users CLI, the first admin (first-admin.ts), the login route, the tests and the end-to-end suite.
 import type { Warehouse } from '../../pipeline/db.ts';
+import type { PrivateStore } from '../private-store.ts';
 import type { Role, SessionUser } from '../types.ts';
 import { hashPassword, minimumPasswordLength } from './passwords.ts';
 
@@ -24,7 +24,8 @@ export interface NewUser {
 
 const usernamePattern = /^[a-z0-9][a-z0-9._-]{1,63}$/i;
 
-export async function createUser(warehouse: Warehouse, user: NewUser): Promise<UserRecord> {
+/** `warehouse`, when given, is where a leader's municipality codes are checked (the users CLI gives it). */
+export async function createUser(store: PrivateStore, user: NewUser, warehouse?: Warehouse): Promise<UserRecord> {
   if (!usernamePattern.test(user.username))
     throw new UserError(`"${user.username}" is not a valid username: use 2–64 letters, digits, ".", "_" or "-".`);
   if (user.username === 'cli') throw new UserError('"cli" is reserved for the import command line.');
@@ -35,9 +36,9 @@ export async function createUser(warehouse: Warehouse, user: NewUser): Promise<U
     throw new UserError('A leader needs at least one --municipality CODE.');
   if (user.role !== 'leader' && municipalities.length > 0)
     throw new UserError('Only a leader has own municipalities; the other roles see all of them.');
-  await checkMunicipalities(warehouse, municipalities);
+  if (warehouse) await checkMunicipalities(warehouse, municipalities);
   const passwordHash = await hashPassword(user.password);
-  await warehouse.withConnection(async (connection) => {
+  await store.withConnection(async (connection) => {
     const existing = await connection.runAndReadAll('SELECT 1 FROM app_user WHERE username = ?', [user.username]);
     if (existing.currentRowCount > 0) throw new UserError(`User "${user.username}" exists already.`);
     await connection.run(
@@ -46,14 +47,14 @@ export async function createUser(warehouse: Warehouse, user: NewUser): Promise<U
       [user.username, passwordHash, user.role, JSON.stringify(municipalities)],
     );
   });
-  return (await findUser(warehouse, user.username))!;
+  return (await findUser(store, user.username))!;
 }
 
 export async function findUser(
-  warehouse: Warehouse,
+  store: PrivateStore,
   username: string,
 ): Promise<(UserRecord & { passwordHash: string }) | null> {
-  const rows = await warehouse.withConnection(async (connection) =>
+  const rows = await store.withConnection(async (connection) =>
     (
       await connection.runAndReadAll(
         `SELECT username, role, municipalities, disabled, strftime(created_at, '%Y-%m-%d %H:%M') AS created_at,
@@ -67,8 +68,8 @@ export async function findUser(
   return row ? { ...toRecord(row), passwordHash: String(row.password_hash) } : null;
 }
 
-export async function listUsers(warehouse: Warehouse): Promise<UserRecord[]> {
-  const rows = await warehouse.withConnection(async (connection) =>
+export async function listUsers(store: PrivateStore): Promise<UserRecord[]> {
+  const rows = await store.withConnection(async (connection) =>
     (
       await connection.runAndReadAll(
         `SELECT username, role, municipalities, disabled, strftime(created_at, '%Y-%m-%d %H:%M') AS created_at
@@ -80,8 +81,8 @@ export async function listUsers(warehouse: Warehouse): Promise<UserRecord[]> {
 }
 
 /** Disables the user and revokes every session they have. */
-export async function disableUser(warehouse: Warehouse, username: string): Promise<void> {
-  await warehouse.withConnection(async (connection) => {
+export async function disableUser(store: PrivateStore, username: string): Promise<void> {
+  await store.withConnection(async (connection) => {
     const updated = await connection.run('UPDATE app_user SET disabled = true WHERE username = ?', [username]);
     if (updated.rowsChanged === 0) throw new UserError(`No user "${username}".`);
     await connection.run('UPDATE app_session SET revoked = true WHERE username = ?', [username]);
@@ -89,10 +90,10 @@ export async function disableUser(warehouse: Warehouse, username: string): Promi
 }
 
 /** Sets a new password, enables the user again and revokes their sessions. */
-export async function resetPassword(warehouse: Warehouse, username: string, password: string): Promise<void> {
+export async function resetPassword(store: PrivateStore, username: string, password: string): Promise<void> {
   checkPassword(password);
   const passwordHash = await hashPassword(password);
-  await warehouse.withConnection(async (connection) => {
+  await store.withConnection(async (connection) => {
     const updated = await connection.run('UPDATE app_user SET password_hash = ?, disabled = false WHERE username = ?', [
       passwordHash,
       username,
@@ -100,23 +101,6 @@ export async function resetPassword(warehouse: Warehouse, username: string, pass
     if (updated.rowsChanged === 0) throw new UserError(`No user "${username}".`);
     await connection.run('UPDATE app_session SET revoked = true WHERE username = ?', [username]);
   });
-}
-
-/**
- * When the database has no users: creates `admin` with STYRINGSDATA_ADMIN_PASSWORD, or with a random
- * password that is returned (the caller prints it once). Returns null when users exist already.
- */
-export async function ensureAdmin(
-  warehouse: Warehouse,
-  password = process.env.STYRINGSDATA_ADMIN_PASSWORD,
-): Promise<{ username: string; generatedPassword: string | null } | null> {
-  const count = await warehouse.withConnection(
-    async (connection) => Number((await connection.runAndReadAll('SELECT count(*) FROM app_user')).getRows()[0]?.[0]),
-  );
-  if (count > 0) return null;
-  const generated = password ? null : randomBytes(12).toString('base64url');
-  await createUser(warehouse, { username: 'admin', password: password ?? generated!, role: 'admin' });
-  return { username: 'admin', generatedPassword: generated };
 }
 
 function checkPassword(password: string): void {

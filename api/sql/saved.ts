@@ -1,6 +1,6 @@
-// Saved workbench queries (table saved_query): each analyst sees their own and the shared ones of
+// Saved workbench queries (table saved_query, in the private store): each analyst sees their own and the shared ones of
 // others; only the owner may delete. Written through internal connections, never analyst SQL.
-import type { Warehouse } from '../../pipeline/db.ts';
+import type { PrivateStore } from '../private-store.ts';
 
 export interface SavedQuery {
   id: number;
@@ -24,8 +24,8 @@ function toSaved(row: Record<string, unknown>): SavedQuery {
   };
 }
 
-export function listSaved(warehouse: Warehouse, username: string): Promise<SavedQuery[]> {
-  return warehouse.withConnection(async (connection) => {
+export function listSaved(store: PrivateStore, username: string): Promise<SavedQuery[]> {
+  return store.withConnection(async (connection) => {
     const reader = await connection.runAndReadAll(
       `SELECT ${columns} FROM saved_query WHERE username = $1 OR shared ORDER BY username = $1 DESC, created_at DESC, id DESC`,
       [username],
@@ -34,16 +34,16 @@ export function listSaved(warehouse: Warehouse, username: string): Promise<Saved
   });
 }
 
-export function getSaved(warehouse: Warehouse, username: string, id: number): Promise<SavedQuery | null> {
-  return warehouse.withConnection(async (connection) => {
+export function getSaved(store: PrivateStore, username: string, id: number): Promise<SavedQuery | null> {
+  return store.withConnection(async (connection) => {
     const reader = await connection.runAndReadAll(`SELECT ${columns} FROM saved_query WHERE id = $1 AND (username = $2 OR shared)`, [id, username]);
     const row = reader.getRowObjectsJS()[0];
     return row ? toSaved(row) : null;
   });
 }
 
-export function createSaved(warehouse: Warehouse, username: string, input: { title: string; sql: string; shared: boolean }): Promise<SavedQuery> {
-  return warehouse.withConnection(async (connection) => {
+export function createSaved(store: PrivateStore, username: string, input: { title: string; sql: string; shared: boolean }): Promise<SavedQuery> {
+  return store.withConnection(async (connection) => {
     const reader = await connection.runAndReadAll(
       `INSERT INTO saved_query (username, title, sql, shared) VALUES ($1, $2, $3, $4) RETURNING ${columns}`,
       [username, input.title, input.sql, input.shared],
@@ -53,8 +53,8 @@ export function createSaved(warehouse: Warehouse, username: string, input: { tit
 }
 
 /** True when the query existed and belonged to `username`. */
-export function deleteSaved(warehouse: Warehouse, username: string, id: number): Promise<boolean> {
-  return warehouse.withConnection(async (connection) => {
+export function deleteSaved(store: PrivateStore, username: string, id: number): Promise<boolean> {
+  return store.withConnection(async (connection) => {
     const reader = await connection.runAndReadAll(`DELETE FROM saved_query WHERE id = $1 AND username = $2 RETURNING id`, [id, username]);
     return reader.currentRowCount > 0;
   });

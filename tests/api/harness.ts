@@ -1,17 +1,20 @@
 // The real app (createApp's buildApp) on a real DuckDB file in a temp dir, locked down as the server
-// does, with a silent logger. Users are created with the real createUser and log in over HTTP.
+// does, with its private store beside it (users, sessions, audit, saved queries) and a silent logger.
+// Users are created with the real createUser and log in over HTTP.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
 import { buildApp, type AppOptions, type StyringsdataApp } from '../../api/app.ts';
 import { createUser } from '../../api/auth/users.ts';
 import { installMetricViews } from '../../api/metrics/engine.ts';
+import { openPrivateStore, privateStorePathFor, type PrivateStore } from '../../api/private-store.ts';
 import type { Role } from '../../api/types.ts';
 import { lockDown, openWarehouse, type Warehouse } from '../../pipeline/db.ts';
 import { tempDir } from '../helpers/temp.ts';
 
 export interface ApiHarness extends StyringsdataApp {
   warehouse: Warehouse;
+  privateStore: PrivateStore;
   dir: string;
   /** Create a user (password = "password-" + name) and log in; returns the bearer token. */
   userToken(name: string, role: Role, municipalities?: string[]): Promise<string>;
@@ -24,6 +27,7 @@ export async function apiHarness(
 ): Promise<ApiHarness> {
   const temp = tempDir('styringsdata-api-');
   const warehouse = await openWarehouse(options.dbPath ?? join(temp.path, 'warehouse.duckdb'));
+  const privateStore = await openPrivateStore(privateStorePathFor(warehouse.path));
   if (options.seed) await warehouse.withConnection((connection) => connection.run(options.seed!));
   await installMetricViews(warehouse);
   const importDirectory = join(temp.path, 'imports');
@@ -31,6 +35,7 @@ export async function apiHarness(
   await lockDown(warehouse, importDirectory, '1GB');
   const built = buildApp({
     warehouse,
+    privateStore,
     importDirectory,
     logger: pino({ level: 'silent' }),
     throttle: { baseDelayMs: 1, maxDelayMs: 5 },
@@ -40,9 +45,10 @@ export async function apiHarness(
   return {
     ...built,
     warehouse,
+    privateStore,
     dir: temp.path,
     async userToken(name, role, municipalities = []) {
-      await createUser(warehouse, { username: name, password: `password-${name}`, role, municipalities });
+      await createUser(privateStore, { username: name, password: `password-${name}`, role, municipalities }, warehouse);
       const response = await app.request('/api/auth/login', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -57,6 +63,7 @@ export async function apiHarness(
       await built.auditLog.flush();
       built.runtime.cache.dispose();
       warehouse.close();
+      privateStore.close();
       temp.remove();
     },
   };

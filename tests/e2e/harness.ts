@@ -89,8 +89,8 @@ export async function startDashboard(): Promise<Dashboard> {
     handOff: false,
     logger: pino({ level: 'warn' }),
   });
-  const warehouse = server.runtime.services.warehouse;
-  for (const user of Object.values(users)) await createUser(warehouse, { ...user, password });
+  const { privateStore, warehouse } = server.runtime.services;
+  for (const user of Object.values(users)) await createUser(privateStore, { ...user, password }, warehouse);
   const browser = await chromium.launch({
     executablePath: chromiumPath,
     args: [

@@ -1,11 +1,12 @@
 // The real app (api/app.ts buildApp) for the SQL workbench specifications: a real DuckDB file in a temp
-// dir, locked down as the server does, real users logging in over HTTP (bearer tokens), the real
-// audit log. `post(body, role, username)` sends POST /api/sql as a user of that role (null = no login).
+// dir, locked down as the server does, its private store beside it, real users logging in over HTTP
+// (bearer tokens), the real audit log (in the private store). `post(body, role, username)` sends POST /api/sql as a user of that role (null = no login).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
 import { buildApp, type StyringsdataApp } from '../../api/app.ts';
 import { createUser } from '../../api/auth/users.ts';
+import { openPrivateStore, privateStorePathFor, type PrivateStore } from '../../api/private-store.ts';
 import type { Role } from '../../api/types.ts';
 import { lockDown, openWarehouse, type Warehouse } from '../../pipeline/db.ts';
 import { tempDir } from '../helpers/temp.ts';
@@ -20,6 +21,8 @@ export interface AuditRow {
 
 export interface SqlHarness extends StyringsdataApp {
   warehouse: Warehouse;
+  /** Users, sessions, audit log and saved queries: the instance analyst SQL never runs on. */
+  privateStore: PrivateStore;
   dir: string;
   importDirectory: string;
   /** Headers of a logged-in user (created on first use; default name `<role>1`). */
@@ -33,17 +36,27 @@ export interface SqlHarness extends StyringsdataApp {
 }
 
 export async function sqlHarness(
-  options: { memoryLimit?: string; seed?: string; prepare?: (warehouse: Warehouse) => Promise<void> } = {},
+  options: {
+    memoryLimit?: string;
+    /** SQL run on the warehouse before lock-down. */
+    seed?: string;
+    /** SQL run on the private store (e.g. a user whose hash analyst SQL must never see). */
+    privateSeed?: string;
+    prepare?: (warehouse: Warehouse) => Promise<void>;
+  } = {},
 ): Promise<SqlHarness> {
   const temp = tempDir('styringsdata-sql-');
   const warehouse = await openWarehouse(join(temp.path, 'warehouse.duckdb'));
+  const privateStore = await openPrivateStore(privateStorePathFor(warehouse.path));
   if (options.seed) await warehouse.withConnection((connection) => connection.run(options.seed!));
+  if (options.privateSeed) await privateStore.withConnection((connection) => connection.run(options.privateSeed!));
   await options.prepare?.(warehouse);
   const importDirectory = join(temp.path, 'imports');
   mkdirSync(importDirectory, { recursive: true });
   await lockDown(warehouse, importDirectory, options.memoryLimit ?? '1GB');
   const built = buildApp({
     warehouse,
+    privateStore,
     importDirectory,
     logger: pino({ level: 'silent' }),
     throttle: { baseDelayMs: 1, maxDelayMs: 5 },
@@ -55,7 +68,7 @@ export async function sqlHarness(
     let token = tokens.get(username);
     if (!token) {
       token = (async () => {
-        await createUser(warehouse, { username, password: `password-${username}`, role, municipalities: role === 'leader' ? ['4204'] : [] });
+        await createUser(privateStore, { username, password: `password-${username}`, role, municipalities: role === 'leader' ? ['4204'] : [] });
         const response = await app.request('/api/auth/login', {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
@@ -82,6 +95,7 @@ export async function sqlHarness(
   return {
     ...built,
     warehouse,
+    privateStore,
     dir: temp.path,
     importDirectory,
     as,
@@ -93,7 +107,7 @@ export async function sqlHarness(
     },
     async audits() {
       await built.auditLog.flush();
-      return warehouse.withConnection(async (connection) => {
+      return privateStore.withConnection(async (connection) => {
         const reader = await connection.runAndReadAll(
           `SELECT username, action, target, parameters, outcome FROM audit_log ORDER BY id`,
         );
@@ -110,6 +124,7 @@ export async function sqlHarness(
       await built.auditLog.flush();
       built.runtime.cache.dispose();
       warehouse.close();
+      privateStore.close();
       temp.remove();
     },
   };
