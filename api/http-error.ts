@@ -2,7 +2,7 @@
 // route; the error handler in app.ts turns it into the response.
 import type { ApiErrorBody } from './types.ts';
 
-export type ErrorStatus = 400 | 401 | 403 | 404 | 413 | 429 | 500 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 413 | 429 | 500 | 503 | 504;
 
 export class ApiError extends Error {
   constructor(

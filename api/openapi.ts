@@ -20,9 +20,9 @@ const metricParameters = [
   { name: 'metric', in: 'path', required: true, schema: { type: 'string', enum: metricIds } },
   query('municipality', 'Comma-separated current municipality codes and/or collaboration ids (a collaboration gives one row for all its members). Default: every municipality.'),
   query('unit', 'kad-occupancy only: comma-separated KAD unit ids (default every unit).'),
-  query('from', 'First month, YYYY-MM (default January two years before `to`).', { type: 'string', pattern: '^\\d{4}-(0[1-9]|1[0-2])$' }),
-  query('to', 'Last month, YYYY-MM (default the last month with data).', { type: 'string', pattern: '^\\d{4}-(0[1-9]|1[0-2])$' }),
-  query('by', 'Period grain (default month; total for compare; day, period YYYY-MM-DD, only for kad-occupancy).', { type: 'string', enum: ['day', 'month', 'quarter', 'year', 'total'] }),
+  query('from', 'First month, YYYY-MM (default January two years before `to`). At the earliest January three years before the first year with stays (2000-01 while none are imported); earlier is 400 `period_out_of_range`, never clamped.', { type: 'string', pattern: '^\\d{4}-(0[1-9]|1[0-2])$' }),
+  query('to', 'Last month, YYYY-MM (default the last month with data). At the latest December of the year after the last year with data; later is 400 `period_out_of_range`.', { type: 'string', pattern: '^\\d{4}-(0[1-9]|1[0-2])$' }),
+  query('by', 'Period grain (default month; total for compare; day, period YYYY-MM-DD, only for kad-occupancy). An answer has at most 50 000 cells (municipalities or units × periods, STYRINGSDATA_METRIC_MAX_CELLS); more is 400 `too_many_cells`: ask for fewer targets, a shorter period or a coarser grain.', { type: 'string', enum: ['day', 'month', 'quarter', 'year', 'total'] }),
   query('age', 'all, 67+, 80+ or a-b.', { type: 'string', pattern: '^(all|67\\+|80\\+|\\d{1,3}-\\d{1,3})$' }),
   query('sex', 'all, M or K.', { type: 'string', enum: ['all', 'M', 'K'] }),
   query('group', 'readmissions only: diagnosis group.', { type: 'string', enum: [...diagnosisGroups] }),
@@ -31,6 +31,12 @@ const metricParameters = [
   query('standardYear', 'Standard population year (default the latest).', { type: 'string', pattern: '^\\d{4}$' }),
 ];
 const nullableNumber = { type: 'number', nullable: true };
+// An uncached metric answer runs under a time limit and a concurrency cap (api/metrics/bounds.ts).
+const metricErrors = {
+  ...errors,
+  '503': error('Busy: the uncached query waited too long for a turn (STYRINGSDATA_METRIC_CONCURRENCY at a time); see Retry-After.'),
+  '504': error('The query ran past the time limit (STYRINGSDATA_METRIC_TIMEOUT_MS, default 15 s) and was stopped; narrow the request.'),
+};
 const arrow = { 'application/vnd.apache.arrow.stream': { schema: { type: 'string', format: 'binary' } } };
 
 export const openApiDocument = {
@@ -82,14 +88,14 @@ export const openApiDocument = {
       get: {
         summary: 'A metric per municipality (or collaboration, or unit) and period',
         parameters: metricParameters,
-        responses: { '200': { description: 'Rows; small counts suppressed by role', content: { ...json(ref('MetricResponse')), ...arrow } }, ...errors },
+        responses: { '200': { description: 'Rows; small counts suppressed by role', content: { ...json(ref('MetricResponse')), ...arrow } }, ...metricErrors },
       },
     },
     '/api/compare/{metric}': {
       get: {
         summary: 'Municipalities compared: rows, funnel limits, variation',
         parameters: metricParameters,
-        responses: { '200': { description: 'Comparison', content: { ...json(ref('CompareResponse')), ...arrow } }, ...errors },
+        responses: { '200': { description: 'Comparison', content: { ...json(ref('CompareResponse')), ...arrow } }, ...metricErrors },
       },
     },
     '/api/sql': {
@@ -267,6 +273,7 @@ export const openApiDocument = {
           format: { type: 'string', enum: ['json', 'csv', 'arrow', 'parquet'] },
           limit: { type: 'integer', description: 'Row cap (default 10000, at most 5000000); more rows give truncated: true' },
           timeoutMs: { type: 'integer', description: 'A shorter time limit than the server’s 30 s' },
+          explain: { type: 'boolean', description: 'Answer the plan (EXPLAIN of the checked query) instead of rows; typed EXPLAIN is refused' },
           filename: { type: 'string', description: 'Download name without extension (æøå kept via filename*)' },
           csv: { type: 'object', properties: { delimiter: { type: 'string', enum: [',', ';', '\t'] }, bom: { type: 'boolean' }, decimalComma: { type: 'boolean' } } },
         },

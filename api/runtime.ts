@@ -5,6 +5,7 @@ import type { AppServices } from './env.ts';
 import type { LoginThrottle } from './auth/throttle.ts';
 import type { SessionStore } from './auth/sessions.ts';
 import type { QueryCache } from './cache.ts';
+import type { MetricGate } from './metrics/bounds.ts';
 import type { ReferenceStore } from './reference.ts';
 
 export interface ApiRuntime {
@@ -12,6 +13,8 @@ export interface ApiRuntime {
   sessions: SessionStore;
   throttle: LoginThrottle;
   cache: QueryCache;
+  /** Time limit and concurrency cap of uncached metric and compare queries. */
+  metricGate: MetricGate;
   reference: ReferenceStore;
   imports: ImportQueue;
   logger: Logger;

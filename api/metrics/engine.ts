@@ -10,6 +10,7 @@ import { buildMetricQuery } from './query-sql.ts';
 import { dropOutdatedDerived, ensureDerived, refreshDerived } from './derived.ts';
 import { compareFigures } from './compare.ts';
 import { rateInterval, standardisedInterval, wilson } from './statistics.ts';
+import { checkCells, dataYearsOn, defaultMetricGate, periodCount, type DataYears, type MetricGate } from './bounds.ts';
 import { InvalidQueryError, UnknownIdError, monthStart, municipalityTargets, parseAge, readTargetDirectory, unitTargets, type TargetDirectory } from './targets.ts';
 
 export { metricCatalogue, metricSql, analystObjects, UnknownIdError, InvalidQueryError, refreshDerived, ensureDerived };
@@ -54,30 +55,37 @@ function oncePerDataVersion<T>(read: (connection: DuckDBConnection) => Promise<T
 
 // "Data through" is a scan of every stay (tens of ms on national data), asked by every answer.
 const dataThroughOf = oncePerDataVersion(dataThroughOn);
+// The years with stays bound the periods a request may ask for (bounds.ts): a scan of every stay.
+const dataYearsOf = oncePerDataVersion(dataYearsOn);
 // The ids a query may name (codes, the code history, collaborations, units): ~20 ms of small queries.
 const targetDirectoryOf = oncePerDataVersion(readTargetDirectory);
 
-/** One row per target and period, unsuppressed. */
-export async function queryMetric(warehouse: Warehouse, query: MetricQuery): Promise<MetricResponse> {
+/** The first and last calendar year with stays; null before any are imported. */
+export async function dataYears(warehouse: Warehouse): Promise<DataYears | null> {
+  return warehouse.withConnection((connection) => dataYearsOf(warehouse, connection));
+}
+
+/** One row per target and period, unsuppressed. `gate` bounds its size, time and concurrency. */
+export async function queryMetric(warehouse: Warehouse, query: MetricQuery, gate: MetricGate = defaultMetricGate()): Promise<MetricResponse> {
   const spec = requireSpec(query.metric);
   await ensureDerived(warehouse);
   return warehouse.withConnection(async (connection) => {
     const directory = await targetDirectoryOf(warehouse, connection);
     const targets = spec.perUnit ? unitTargets(directory, query.units ?? []) : municipalityTargets(directory, query.municipalities);
-    const rows = await computeRows(connection, spec, query, targets, query.by);
+    const rows = await computeRows(connection, gate, spec, query, targets, query.by);
     return response(spec, query, query.by, rows, await dataThroughOf(warehouse, connection));
   });
 }
 
 /** One row per municipality (collaborations expanded into their members; units for kad-occupancy)
  *  over the whole period, with the funnel limits, outliers and variation figures. */
-export async function compareMetric(warehouse: Warehouse, query: MetricQuery): Promise<CompareResponse> {
+export async function compareMetric(warehouse: Warehouse, query: MetricQuery, gate: MetricGate = defaultMetricGate()): Promise<CompareResponse> {
   const spec = requireSpec(query.metric);
   await ensureDerived(warehouse);
   return warehouse.withConnection(async (connection) => {
     const directory = await targetDirectoryOf(warehouse, connection);
     const targets = spec.perUnit ? unitTargets(directory, query.units ?? []) : municipalityTargets(directory, query.municipalities, true);
-    const rows = await computeRows(connection, spec, query, targets, 'total');
+    const rows = await computeRows(connection, gate, spec, query, targets, 'total');
     return { ...response(spec, query, 'total', rows, await dataThroughOf(warehouse, connection)), ...compareFigures(spec.kind, rows) };
   });
 }
@@ -106,6 +114,7 @@ async function dataThroughOn(connection: DuckDBConnection): Promise<string | nul
 
 async function computeRows(
   connection: DuckDBConnection,
+  gate: MetricGate,
   spec: MetricSpec,
   query: MetricQuery,
   targets: ReturnType<typeof unitTargets>,
@@ -125,6 +134,8 @@ async function computeRows(
     throw new InvalidQueryError(`area must be all, somatikk, psykisk_helsevern or tsb.`);
   if (query.group !== undefined && !(diagnosisGroups as readonly string[]).includes(query.group))
     throw new InvalidQueryError(`group must be one of ${diagnosisGroups.join(', ')}.`);
+  const labels = new Set(targets.map((target) => target.label)).size;
+  checkCells(labels, periodCount(firstMonth, lastMonth, by), by, spec.perUnit ? 'units' : 'municipalities', gate.limits.maxCells);
   const standardYear = query.standardise === 'age-sex' && spec.kind === 'rate' ? await standardYearOf(connection, query) : null;
   const { sql, parameters } = buildMetricQuery({
     spec,
@@ -139,7 +150,7 @@ async function computeRows(
     group: query.group ?? 'all',
     standardYear,
   });
-  const result = await connection.runAndReadAll(sql, parameters);
+  const result = await gate.run(connection, () => connection.runAndReadAll(sql, parameters));
   // Column-wise conversion: about half the time of row objects on a 12 800-row answer.
   const columns = result.getColumnsObjectJS() as Record<string, unknown[]>;
   return Array.from({ length: result.currentRowCount }, (_, index) =>

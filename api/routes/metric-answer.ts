@@ -1,9 +1,11 @@
 // The common path of GET /api/metrics/:metric and GET /api/compare/:metric: validate, look in the
-// cache (or ask the engine), suppress for the asking user, audit, answer JSON or Arrow.
+// cache (or ask the engine), suppress for the asking user, audit, answer JSON or Arrow. The period is
+// checked against the data's years before anything runs (api/metrics/bounds.ts).
 import type { Context } from 'hono';
 import { acceptsArrow, arrowMediaType, metricResponseToArrow } from '../arrow.ts';
 import type { AppEnv } from '../env.ts';
-import { dataThrough } from '../metrics/engine.ts';
+import { periodWindow, type PeriodWindow } from '../metrics/bounds.ts';
+import { dataThrough, dataYears } from '../metrics/engine.ts';
 import { suppressRows } from '../metrics/suppression.ts';
 import type { ReferenceData } from '../reference.ts';
 import type { ApiRuntime } from '../runtime.ts';
@@ -21,8 +23,8 @@ export async function answerMetric<R extends MetricResponse>(
 ): Promise<Response> {
   const user = c.get('user');
   const metric = parseMetricId(c.req.param('metric') ?? '');
-  const [reference, through] = await Promise.all([runtime.reference.get(), cachedDataThrough(runtime)]);
-  const query = toMetricQuery(metric, params, reference, through, defaultGrain);
+  const [reference, through, window] = await Promise.all([runtime.reference.get(), cachedDataThrough(runtime), cachedPeriodWindow(runtime)]);
+  const query = toMetricQuery(metric, params, reference, through, defaultGrain, window);
   const started = performance.now();
   const arrow = acceptsArrow(c.req.header('accept'));
   // Two levels: the engine's unsuppressed answer (shared by every role), and the finished body per
@@ -56,6 +58,13 @@ export function cachedDataThrough(runtime: ApiRuntime): Promise<string | null> {
   return runtime.cache
     .get<string | null>('dataThrough', null, () => dataThrough(runtime.services.warehouse))
     .then((result) => result.value);
+}
+
+/** The months a request may ask for, from the years with data (read once per data version). */
+export function cachedPeriodWindow(runtime: ApiRuntime): Promise<PeriodWindow> {
+  return runtime.cache
+    .get('dataYears', null, () => dataYears(runtime.services.warehouse))
+    .then((result) => periodWindow(result.value));
 }
 
 /**

@@ -4,6 +4,7 @@
 // the same 400 as a typo and never reaches a query.
 import { z } from 'zod';
 import { badRequest } from '../http-error.ts';
+import { intoWindow, periodOutsideWindow, type PeriodWindow } from '../metrics/bounds.ts';
 import { byDayOnlyMessage, specOf } from '../metrics/catalogue.ts';
 import type { ReferenceData } from '../reference.ts';
 import { diagnosisGroups, metricIds, type MetricId, type MetricQuery, type PeriodGrain } from '../types.ts';
@@ -77,7 +78,8 @@ export function parseMetricId(value: string): MetricId {
 /**
  * Completes validated parameters into a MetricQuery: checks codes against the reference data, rejects
  * parameters that do not apply to the metric and fills the defaults (to = the last month with data,
- * from = January two years before to).
+ * from = January two years before to). A from or to outside `window` (the years with data, see
+ * api/metrics/bounds.ts) is refused, never clamped; only the defaults are placed inside it.
  */
 export function toMetricQuery(
   metric: MetricId,
@@ -85,6 +87,7 @@ export function toMetricQuery(
   reference: ReferenceData,
   dataThrough: string | null,
   defaultGrain: PeriodGrain,
+  window: PeriodWindow,
 ): MetricQuery {
   const municipalities = params.municipality ?? [];
   const unknown = municipalities.filter(
@@ -106,9 +109,11 @@ export function toMetricQuery(
   if (params.by === 'day' && !specOf(metric)?.hasDay) throw badRequest(`by: ${byDayOnlyMessage}; use by=month for ${metric}`);
   if (params.group && metric !== 'readmissions') throw badRequest(`group: applies only to readmissions, not to ${metric}`);
 
-  const to = params.to ?? dataThrough?.slice(0, 7) ?? new Date().toISOString().slice(0, 7);
-  const from = params.from ?? `${Number(to.slice(0, 4)) - 2}-01`;
+  const to = params.to ?? intoWindow(dataThrough?.slice(0, 7) ?? new Date().toISOString().slice(0, 7), window);
+  const from = params.from ?? intoWindow(`${Number(to.slice(0, 4)) - 2}-01`, window);
   if (from > to) throw badRequest(`from: ${from} is after to (${to}); give a from before ${to}`);
+  const outside = periodOutsideWindow(from, to, window);
+  if (outside) throw badRequest(outside, 'period_out_of_range');
   const query: MetricQuery = {
     metric,
     municipalities,

@@ -17,13 +17,13 @@ export function metricRoutes(runtime: ApiRuntime) {
   return new Hono<AppEnv>()
     .get('/', (c) => c.json(metricCatalogue))
     .get('/:metric', validQuery, (c) =>
-      answerMetric(c, runtime, 'metric', c.req.valid('query'), 'month', (query) => queryMetric(warehouse, query)),
+      answerMetric(c, runtime, 'metric', c.req.valid('query'), 'month', (query) => queryMetric(warehouse, query, runtime.metricGate)),
     );
 }
 
 export function compareRoutes(runtime: ApiRuntime) {
   const warehouse = runtime.services.warehouse;
   return new Hono<AppEnv>().get('/:metric', validQuery, (c) =>
-    answerMetric(c, runtime, 'compare', c.req.valid('query'), 'total', (query) => compareMetric(warehouse, query)),
+    answerMetric(c, runtime, 'compare', c.req.valid('query'), 'total', (query) => compareMetric(warehouse, query, runtime.metricGate)),
   );
 }

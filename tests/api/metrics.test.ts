@@ -133,7 +133,7 @@ describe('formats and audit', () => {
   it('writes every data request to the audit log with who, what and the parameters', async () => {
     await api.get('/api/metrics/kad-stays?municipality=4218&from=2024-01&to=2024-06', tokens.otherLeader);
     await api.auditLog.flush();
-    const entries = await api.warehouse.withConnection(async (c) =>
+    const entries = await api.privateStore.withConnection(async (c) =>
       (
         await c.runAndReadAll(
           `SELECT username, action, target, parameters FROM audit_log WHERE username = 'leader-ive' AND action = 'metric' ORDER BY id`,

@@ -19,6 +19,8 @@ describe('metric parameters', () => {
     ['/api/metrics/kad-stays?from=2024-13', 'from', 'month'],
     ['/api/metrics/kad-stays?from=2024-1', 'from', 'YYYY-MM'],
     ['/api/metrics/kad-stays?from=2024-06&to=2024-01', 'to', 'before from'],
+    // No stays imported: the window is fixed at 2000-01 … next year (api/metrics/bounds.ts).
+    ['/api/metrics/kad-stays?from=1999-12', 'from', 'must be 2000-01 or later: no stays have been imported yet'],
     ['/api/metrics/no-such-metric', 'metric', 'no-such-metric'],
     ['/api/compare/no-such-metric', 'metric', 'no-such-metric'],
     ['/api/metrics/readmissions?group=tennisalbue', 'group', 'kols'],
