@@ -10,9 +10,14 @@ import { AuditLog } from './audit.ts';
 import { authenticate } from './auth/middleware.ts';
 import { SessionStore } from './auth/sessions.ts';
 import { LoginThrottle, type ThrottleOptions } from './auth/throttle.ts';
-import { QueryCache } from './cache.ts';
+import { limitBodies } from './edge/body-limits.ts';
+import { ClientAddresses, trustedProxiesFromEnv } from './edge/client-address.ts';
+import { csrfProtection } from './edge/csrf.ts';
+import { securityHeaders } from './edge/security-headers.ts';
+import { QueryCache, type CacheLimits } from './cache.ts';
 import type { AppEnv, AppServices } from './env.ts';
 import { ApiError, errorBody } from './http-error.ts';
+import { MetricGate, metricLimitsFromEnv, type MetricLimits } from './metrics/bounds.ts';
 import { InvalidQueryError, UnknownIdError } from './metrics/engine.ts';
 import { openApiDocument } from './openapi.ts';
 import { ReferenceStore } from './reference.ts';
@@ -24,19 +29,28 @@ import { referenceRoutes } from './routes/reference.ts';
 import { sqlRoutes } from './routes/sql.ts';
 import { ImportQueue, type ApiRuntime } from './runtime.ts';
 import type { Warehouse } from '../pipeline/db.ts';
+import type { PrivateStore } from './private-store.ts';
 
 export interface AppOptions {
   warehouse: Warehouse;
+  /** Users, sessions, audit log, saved queries: never the warehouse (api/private-store.ts). */
+  privateStore: PrivateStore;
   importDirectory: string;
   logger?: Logger;
   /** Session lifetime; default 8 h (tests use a few milliseconds to see expiry). */
   sessionTtlMs?: number;
   throttle?: ThrottleOptions;
+  /** Reverse proxies whose X-Forwarded-For/-Proto/-Host are believed (IPs or CIDRs); default STYRINGSDATA_TRUSTED_PROXIES, else none. */
+  trustedProxies?: readonly string[];
   /** Token of the local import hand-off (server.json). */
   cliToken?: string | null;
   secureCookies?: boolean;
   /** Largest accepted upload (streamed to disk, never held in memory); default 2 GB. */
   maxUploadBytes?: number;
+  /** Limits of metric and compare queries; default from STYRINGSDATA_METRIC_* (api/metrics/bounds.ts). */
+  metricLimits?: Partial<MetricLimits>;
+  /** Byte budget of the answer cache; default STYRINGSDATA_CACHE_MB (256 MB). */
+  cache?: CacheLimits;
   /** Delay before queued audit entries are written; default 1 s. */
   auditBatchDelayMs?: number;
 }
@@ -50,20 +64,23 @@ export interface StyringsdataApp {
 export function buildApp(options: AppOptions): StyringsdataApp {
   const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
   const auditLog = new AuditLog(
-    options.warehouse,
+    options.privateStore,
     (error) => logger.error({ err: error }, 'audit log write failed'),
     options.auditBatchDelayMs,
   );
   const services: AppServices = {
     warehouse: options.warehouse,
+    privateStore: options.privateStore,
     importDirectory: options.importDirectory,
     audit: auditLog.record,
   };
+  const clientAddresses = new ClientAddresses(options.trustedProxies ?? trustedProxiesFromEnv());
   const runtime: ApiRuntime = {
     services,
-    sessions: new SessionStore(options.warehouse, options.sessionTtlMs),
-    throttle: new LoginThrottle(options.throttle),
-    cache: new QueryCache(options.warehouse),
+    sessions: new SessionStore(options.privateStore, options.sessionTtlMs),
+    throttle: new LoginThrottle(options.throttle, clientAddresses),
+    cache: new QueryCache(options.warehouse, options.cache),
+    metricGate: new MetricGate({ ...metricLimitsFromEnv(), ...options.metricLimits }),
     reference: new ReferenceStore(options.warehouse),
     imports: new ImportQueue(),
     logger,
@@ -92,6 +109,11 @@ export function buildApp(options: AppOptions): StyringsdataApp {
       'request',
     );
   });
+  // The HTTP edge (api/edge/*): headers on every answer, then cross-site and body-size checks before
+  // any route reads a body.
+  app.use(securityHeaders());
+  app.use(csrfProtection(clientAddresses));
+  app.use(limitBodies());
 
   const open = new Hono<AppEnv>()
     .route('/health', healthRoutes(runtime))

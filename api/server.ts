@@ -1,20 +1,27 @@
 // The server behind `npm start`: the only process that opens the database. It serves the API and the
 // dashboard (web/build, with a fallback to index.html for the single-page app's routes) on one port,
 // writes server.json next to the database so that `npm run import` can hand its files over, and shuts
-// down cleanly (hand-off protocol: api/handoff.ts): stop accepting, let a running import finish, write the audit queue, close the DB.
+// down cleanly (hand-off protocol: api/handoff.ts): stop accepting, let a running import finish, write
+// the audit queue, close both files. Users, sessions, audit and saved queries live in the private store
+// (api/private-store.ts), a second file with its own instance; tables an older warehouse still holds
+// are moved there on start. Everything it writes is private to its user (umask 077, 0700/0600).
 import './threadpool.ts';
 import { randomBytes } from 'node:crypto';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import pino, { type Logger } from 'pino';
 import { importDirectoryFor, lockDown, openWarehouse } from '../pipeline/db.ts';
+import { usePrivateUmask, writePrivateFileFresh } from '../pipeline/private-files.ts';
 import { buildApp, type AppOptions, type StyringsdataApp } from './app.ts';
+import { httpTimeouts } from './edge/http-timeouts.ts';
 import { handOffPath, type HandOffFile } from './handoff.ts';
 import { installMetricViews } from './metrics/engine.ts';
 import { ensureDerived } from './metrics/derived.ts';
+import { migrateFromWarehouse } from './private-migration.ts';
+import { openPrivateStore, privateStorePathFor } from './private-store.ts';
 
 export interface ServerOptions {
   dbPath: string;
@@ -36,7 +43,15 @@ export interface RunningServer extends StyringsdataApp {
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
+  usePrivateUmask();
   const warehouse = await openWarehouse(options.dbPath);
+  const privateStore = await openPrivateStore(privateStorePathFor(warehouse.path));
+  const migration = await migrateFromWarehouse(privateStore, warehouse);
+  if (migration)
+    logger.info(
+      { copied: migration.copied, dropped: migration.dropped, from: warehouse.path, to: privateStore.path },
+      'moved users, sessions, audit log and saved queries out of the warehouse into the private store (copied in one transaction, then dropped from the warehouse in another)',
+    );
   await installMetricViews(warehouse);
   // Warm the stored episodes in the background: the first dashboard request then waits on this build
   // instead of starting its own, and the server listens at once even on national data.
@@ -46,7 +61,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const importDirectory = importDirectoryFor(warehouse);
   await lockDown(warehouse, importDirectory);
   const cliToken = randomBytes(32).toString('base64url');
-  const built = buildApp({ warehouse, importDirectory, logger, cliToken, ...options.app });
+  const built = buildApp({ warehouse, privateStore, importDirectory, logger, cliToken, ...options.app });
   const { app, runtime, auditLog } = built;
 
   const webDir = resolve(options.webDir ?? 'web/build');
@@ -61,7 +76,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
 
   const server = await new Promise<ReturnType<typeof serve>>((resolvePromise, reject) => {
-    const s = serve({ fetch: app.fetch, hostname: options.host ?? '127.0.0.1', port: options.port ?? 3000 }, () =>
+    const s = serve({ fetch: app.fetch, hostname: options.host ?? '127.0.0.1', port: options.port ?? 3000, serverOptions: httpTimeouts }, () =>
       resolvePromise(s),
     );
     s.once('error', reject);
@@ -72,8 +87,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   const handOffFile = handOffPath(warehouse.path);
   const writeHandOff = options.handOff !== false && warehouse.path !== ':memory:';
-  if (writeHandOff)
-    writeFileSync(handOffFile, JSON.stringify({ url, token: cliToken, pid: process.pid } satisfies HandOffFile), { mode: 0o600 });
+  if (writeHandOff) writePrivateFileFresh(handOffFile, JSON.stringify({ url, token: cliToken, pid: process.pid } satisfies HandOffFile));
   logger.info({ url, db: warehouse.path }, 'listening');
 
   let closing: Promise<void> | null = null;
@@ -90,8 +104,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       await auditLog.flush();
       await warming;
       runtime.cache.dispose();
-      logger.info('closing the database (writes the last changes into the file)');
+      logger.info('closing the database and the private store (writes the last changes into the files)');
       warehouse.close();
+      privateStore.close();
       logger.info('stopped');
     })());
   return { ...built, url, close };

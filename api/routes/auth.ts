@@ -3,9 +3,8 @@ import { zValidator } from '@hono/zod-validator';
 import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
-import { getConnInfo } from '@hono/node-server/conninfo';
 import { authenticate, requestToken, sessionCookie } from '../auth/middleware.ts';
-import { timingDummyHash, verifyPassword } from '../auth/passwords.ts';
+import { PasswordCheckBusy, timingDummyHash, verifyPassword } from '../auth/passwords.ts';
 import { findUser } from '../auth/users.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError, badRequest } from '../http-error.ts';
@@ -28,25 +27,30 @@ export function authRoutes(runtime: ApiRuntime) {
       }),
       async (c) => {
         const { username, password } = c.req.valid('json');
-        const key = `${username.toLowerCase()}|${clientAddress(c)}`;
-        const waitSeconds = throttle.blockedForSeconds(key);
-        if (waitSeconds > 0) {
+        const start = throttle.begin(username, throttle.clientAddresses.of(c));
+        if (!start.allowed) {
           await services.audit(null, { action: 'login', target: username, outcome: 'throttled' });
-          throw new ApiError(429, 'too_many_attempts', `Too many failed logins. Try again in ${waitSeconds} s.`, {
-            'Retry-After': String(waitSeconds),
-          });
+          const wait = start.retryAfterSeconds;
+          throw new ApiError(429, 'too_many_attempts', `Too many failed logins. Try again in ${wait} s.`, { 'Retry-After': String(wait) });
         }
-        const delay = throttle.delayMs(key);
-        if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
-
-        const user = await findUser(services.warehouse, username);
-        const valid = await verifyPassword(user?.passwordHash ?? (await timingDummyHash()), password);
+        const { attempt } = start;
+        let user: Awaited<ReturnType<typeof findUser>>;
+        let valid: boolean;
+        try {
+          if (attempt.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, attempt.delayMs));
+          user = await findUser(services.privateStore, username);
+          valid = await verifyPassword(user?.passwordHash ?? (await timingDummyHash()), password);
+        } catch (error) {
+          attempt.abandoned();
+          if (error instanceof PasswordCheckBusy) throw new ApiError(503, 'busy', error.message, { 'Retry-After': '5' });
+          throw error;
+        }
         if (!user || !valid || user.disabled) {
-          throttle.recordFailure(key);
+          attempt.failed();
           await services.audit(null, { action: 'login', target: username, outcome: user?.disabled ? 'disabled' : 'failed' });
           throw new ApiError(401, 'invalid_credentials', 'Wrong username or password.');
         }
-        throttle.recordSuccess(key);
+        attempt.succeeded();
         const sessionUser: SessionUser = { username: user.username, role: user.role, municipalities: user.municipalities };
         const session = await sessions.create(sessionUser);
         setCookie(c, sessionCookie, session.token, {
@@ -69,12 +73,4 @@ export function authRoutes(runtime: ApiRuntime) {
       return c.json({ ok: true });
     })
     .get('/me', authenticate(runtime), (c) => c.json({ user: c.get('user') }));
-}
-
-function clientAddress(c: Parameters<typeof getConnInfo>[0]): string {
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown';
-  } catch {
-    return 'local'; // app.request() in tests has no socket
-  }
 }

@@ -1,6 +1,6 @@
 // Logins, sessions and roles over HTTP on the real app.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { disableUser, ensureAdmin, findUser } from '../../api/auth/users.ts';
+import { disableUser, findUser } from '../../api/auth/users.ts';
 import { apiHarness, errorOf, type ApiHarness } from './harness.ts';
 
 let api: ApiHarness;
@@ -19,7 +19,7 @@ const login = (username: string, password: string) =>
 describe('login', () => {
   it('stores an argon2id hash (19 MiB, 2 passes), never the password', async () => {
     await api.userToken('hasher', 'analyst');
-    const user = await findUser(api.warehouse, 'hasher');
+    const user = await findUser(api.privateStore, 'hasher');
     expect(user?.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     expect(user?.passwordHash).not.toContain('password-hasher');
   });
@@ -73,7 +73,7 @@ describe('login', () => {
   it('refuses a disabled user and ends their sessions', async () => {
     const token = await api.userToken('leaver', 'analyst');
     expect((await api.get('/api/auth/me', token)).status).toBe(200);
-    await disableUser(api.warehouse, 'leaver');
+    await disableUser(api.privateStore, 'leaver');
     api.runtime.sessions.forgetUser('leaver'); // the users CLI runs without the server; here both share a process
     expect((await api.get('/api/auth/me', token)).status).toBe(401);
     expect((await login('leaver', 'password-leaver')).status).toBe(401);
@@ -114,7 +114,7 @@ describe('sessions', () => {
 
   it('only the SHA-256 of the token is stored', async () => {
     const token = await api.userToken('stored', 'viewer');
-    const stored = await api.warehouse.withConnection(async (c) =>
+    const stored = await api.privateStore.withConnection(async (c) =>
       (await c.runAndReadAll(`SELECT token_hash FROM app_session WHERE username = 'stored'`)).getRows().map((r) => String(r[0])),
     );
     expect(stored).toHaveLength(1);
@@ -135,32 +135,7 @@ describe('roles', () => {
     });
     expect(sql.status).toBe(403);
   });
-
-  it('ensureAdmin creates admin once, from the given password', async () => {
-    const fresh = await apiHarness();
-    try {
-      expect(await ensureAdmin(fresh.warehouse, 'first-admin-pass')).toEqual({ username: 'admin', generatedPassword: null });
-      expect(await ensureAdmin(fresh.warehouse, 'other')).toBeNull();
-      const response = await fresh.app.request('/api/auth/login', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ username: 'admin', password: 'first-admin-pass' }),
-      });
-      expect(response.status).toBe(200);
-    } finally {
-      await fresh.close();
-    }
-  });
-
-  it('ensureAdmin without a password generates and returns a random one', async () => {
-    const fresh = await apiHarness();
-    try {
-      const created = await ensureAdmin(fresh.warehouse, undefined);
-      expect(created?.generatedPassword).toMatch(/^[A-Za-z0-9_-]{16}$/);
-    } finally {
-      await fresh.close();
-    }
-  });
+  // The first admin at start-up: tests/api/first-admin.test.ts.
 });
 
 describe('edges', () => {

@@ -94,7 +94,9 @@ export const api = {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username, password }),
     }),
-  logout: () => request<{ ok: boolean }>('/api/auth/logout', { method: 'POST' }),
+  // Every state-changing call says application/json, even without a body: the server refuses other
+  // content types from a browser session (cross-site request protection, api/edge/csrf.ts).
+  logout: () => request<{ ok: boolean }>('/api/auth/logout', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }),
   municipalities: () => request<Municipality[]>('/api/municipalities'),
   collaborations: () => request<Collaboration[]>('/api/collaborations'),
   units: () => request<KadUnit[]>('/api/units'),
