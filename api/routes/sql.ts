@@ -4,6 +4,7 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../env.ts';
+import { requireRole } from '../auth/middleware.ts';
 import { analystCatalog } from '../sql/catalog.ts';
 import { contentDisposition, mediaTypes, type SqlFormat } from '../sql/download.ts';
 import { SqlProblem } from '../sql/errors.ts';
@@ -18,6 +19,8 @@ import { ClientGone, streamResponse } from '../sql/stream.ts';
 const runRequest = z.object({
   sql: z.string().max(100_000, 'The query is longer than 100 000 characters.'),
   format: z.enum(['json', 'csv', 'arrow', 'parquet']).default('json'),
+  /** Answer the plan of the query (EXPLAIN <query>) instead of its rows; typed EXPLAIN is refused. */
+  explain: z.boolean().default(false),
   /** Row cap; more rows give truncated: true (JSON) or the header X-Truncated: true (files). */
   limit: z.number().int().min(1).max(sqlLimits.maxRows).optional(),
   /** A shorter time limit than the server's (never longer). */
@@ -42,15 +45,8 @@ const savedRequest = z.object({
 
 export const sqlRoutes = new Hono<AppEnv>();
 
-sqlRoutes.use('*', async (c, next) => {
-  const user = c.get('user');
-  if (!user) return c.json({ error: { code: 'unauthorized', message: 'Log in first.' } }, 401);
-  if (user.role !== 'analyst' && user.role !== 'admin') {
-    if (c.req.method === 'POST') void c.get('services').audit(user, { action: 'sql', outcome: 'forbidden: role ' + user.role });
-    return c.json({ error: { code: 'forbidden', message: 'The SQL workbench is for analysts and administrators.' } }, 403);
-  }
-  await next();
-});
+// The workbench is for analysts and administrators; requireRole audits every refusal.
+sqlRoutes.use('*', requireRole('analyst', 'admin'));
 
 sqlRoutes.get('/schema', async (c) => {
   const catalog = await analystCatalog(c.get('services').warehouse);
@@ -61,17 +57,23 @@ sqlRoutes.post('/', async (c) => {
   const parsed = runRequest.safeParse(await c.req.json().catch(() => null));
   if (!parsed.success) return problemResponse(c, new SqlProblem('bad_request', zodMessage(parsed.error)));
   const request = parsed.data;
+  if (request.explain && request.format === 'parquet') {
+    return problemResponse(c, new SqlProblem('bad_request', 'A query plan comes as JSON, CSV or Arrow, not Parquet.'));
+  }
   const { warehouse, importDirectory, audit } = c.get('services');
   const user = c.get('user');
   const limit = request.limit ?? sqlLimits.defaultRows;
   const timeoutMs = Math.min(request.timeoutMs ?? sqlLimits.timeoutMs, sqlLimits.timeoutMs);
   const started = performance.now();
+  const parameters = { sql: request.sql, limit, ...(request.explain ? { explain: true } : {}) };
   const record = (outcome: string) =>
-    void audit(user, { action: 'sql', target: request.format, parameters: { sql: request.sql, limit }, outcome: `${outcome} in ${Math.round(performance.now() - started)} ms` });
+    void audit(user, { action: 'sql', target: request.format, parameters, outcome: `${outcome} in ${Math.round(performance.now() - started)} ms` });
+  // Logged before anything runs, so a statement that brings the server down still left its trace.
+  await audit(user, { action: 'sql', target: request.format, parameters, outcome: 'started', durable: true });
 
   let query: RunningQuery;
   try {
-    query = await startAnalystQuery(warehouse, request.sql, { limit, timeoutMs, prepareOnly: request.format === 'parquet' });
+    query = await startAnalystQuery(warehouse, request.sql, { limit, timeoutMs, prepareOnly: request.format === 'parquet', explain: request.explain });
   } catch (error) {
     const problem = error instanceof SqlProblem ? error : new SqlProblem('sql_error', String(error));
     record(`${problem.code}: ${problem.message}`);
@@ -85,12 +87,12 @@ sqlRoutes.post('/', async (c) => {
   if (format === 'parquet') {
     try {
       const file = await writeParquet(query, importDirectory, limit);
-      query.close();
+      await query.close();
       const truncated = file.rows >= limit;
       record(`ok: ${file.rows} rows${truncated ? ' (row cap reached)' : ''}`);
       return streamResponse(file.body, { ...headers, 'Content-Length': String(file.bytes), 'X-Row-Count': String(file.rows), 'X-Truncated': String(truncated) }, () => {});
     } catch (error) {
-      query.close();
+      await query.close();
       const problem = error instanceof SqlProblem ? error : query.problem(error);
       record(`${problem.code}: ${problem.message}`);
       return problemResponse(c, problem);
@@ -113,7 +115,7 @@ sqlRoutes.post('/', async (c) => {
   headers['X-Row-Limit'] = String(limit);
   return streamResponse(body, headers, (error) => {
     const truncated = query.truncated;
-    query.close();
+    void query.close();
     if (error instanceof ClientGone) record(`cancelled: the client left after ${query.rowCount} rows`);
     else if (error) record(`${error instanceof SqlProblem ? error.code : 'error'}: ${error instanceof Error ? error.message : String(error)}`);
     else record(`ok: ${query.rowCount} rows${truncated ? ' (truncated)' : ''}`);
@@ -121,23 +123,33 @@ sqlRoutes.post('/', async (c) => {
 });
 
 sqlRoutes.get('/saved', async (c) => {
-  return c.json({ queries: await listSaved(c.get('services').warehouse, c.get('user').username) });
+  return c.json({ queries: await listSaved(c.get('services').privateStore, c.get('user').username) });
 });
 
 sqlRoutes.get('/saved/:id{[0-9]+}', async (c) => {
-  const saved = await getSaved(c.get('services').warehouse, c.get('user').username, Number(c.req.param('id')));
+  const saved = await getSaved(c.get('services').privateStore, c.get('user').username, Number(c.req.param('id')));
   return saved ? c.json(saved) : c.json({ error: { code: 'not_found', message: 'No such saved query (or it is not shared).' } }, 404);
 });
 
 sqlRoutes.post('/saved', async (c) => {
   const parsed = savedRequest.safeParse(await c.req.json().catch(() => null));
   if (!parsed.success) return problemResponse(c, new SqlProblem('bad_request', zodMessage(parsed.error)));
-  const saved = await createSaved(c.get('services').warehouse, c.get('user').username, parsed.data);
+  const { privateStore, audit } = c.get('services');
+  const saved = await createSaved(privateStore, c.get('user').username, parsed.data);
+  void audit(c.get('user'), {
+    action: 'saved_query',
+    target: String(saved.id),
+    parameters: { title: saved.title, shared: saved.shared, sql: saved.sql },
+    outcome: 'created',
+  });
   return c.json(saved, 201);
 });
 
 sqlRoutes.delete('/saved/:id{[0-9]+}', async (c) => {
-  const deleted = await deleteSaved(c.get('services').warehouse, c.get('user').username, Number(c.req.param('id')));
+  const { privateStore, audit } = c.get('services');
+  const id = c.req.param('id');
+  const deleted = await deleteSaved(privateStore, c.get('user').username, Number(id));
+  void audit(c.get('user'), { action: 'saved_query', target: id, outcome: deleted ? 'deleted' : 'not_found: not a saved query of this user' });
   return deleted
     ? c.body(null, 204)
     : c.json({ error: { code: 'not_found', message: 'No such saved query of yours: only the owner can delete it.' } }, 404);

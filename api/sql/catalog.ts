@@ -4,6 +4,7 @@
 // view the metrics helper installs is queryable and documented at once, and nothing else is.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Warehouse } from '../../pipeline/db.ts';
+import { allowedBuiltinFunctions } from './allowed-functions.ts';
 
 /** Application tables that hold credentials, sessions, the audit trail and other users' queries. */
 export const privateTables: ReadonlySet<string> = new Set(['app_user', 'app_session', 'audit_log', 'saved_query']);
@@ -43,6 +44,8 @@ export interface AnalystCatalog {
 export interface Allowlist {
   relations: ReadonlySet<string>;
   tableFunctions: ReadonlySet<string>;
+  /** Scalar, aggregate and window functions: the built-in allow-list and the analyst scalar macros. */
+  functions: ReadonlySet<string>;
   /** Names a WITH query may not take: DuckDB could resolve them to the hidden relation instead. */
   hidden: ReadonlySet<string>;
 }
@@ -126,6 +129,10 @@ export function allowlistOf(catalog: AnalystCatalog): Allowlist {
     tableFunctions: new Set([
       ...allowedBuiltinTableFunctions,
       ...catalog.macros.filter((macro) => macro.kind === 'table_macro').map((macro) => macro.name.toLowerCase()),
+    ]),
+    functions: new Set([
+      ...allowedBuiltinFunctions,
+      ...catalog.macros.filter((macro) => macro.kind === 'macro').map((macro) => macro.name.toLowerCase()),
     ]),
     hidden: new Set([...catalog.hiddenNames, ...privateTables]),
   };

@@ -1,7 +1,8 @@
 // Errors of the SQL workbench, answered as 400 {"error":{"code","message"}} (429 when busy).
 // Messages are for the analyst: what happened and what to do about it.
 
-export type SqlProblemCode = 'sql_refused' | 'sql_error' | 'timeout' | 'busy' | 'bad_request';
+/** too_large: the answer passed the byte budget, or one row the row cap (api/sql/budget.ts). */
+export type SqlProblemCode = 'sql_refused' | 'sql_error' | 'timeout' | 'too_large' | 'busy' | 'bad_request';
 
 export class SqlProblem extends Error {
   constructor(

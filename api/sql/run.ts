@@ -1,10 +1,13 @@
-// Runs one analyst statement: its own connection, the sandbox check before prepare, the statement
-// type after prepare, a time limit that interrupts the query inside DuckDB, a row cap, and the rows
-// handed out chunk by chunk as DuckDB streams them (never the whole result in memory).
+// Runs one analyst statement: its own connection, the sandbox check (which also produces the SQL that
+// runs, sandbox.ts), a read-only transaction that is always rolled back, the statement type after
+// prepare, a time limit that interrupts the query inside DuckDB, a row cap, and a byte budget
+// measured on each chunk before any value becomes a JS string (budget.ts). Rows are handed out chunk
+// by chunk as DuckDB streams them, in slices of a few MB (never the whole result in memory).
 // A semaphore caps concurrent analyst queries: each running query holds a libuv worker thread, and
 // the dashboards must keep theirs (engineering notes: "DuckDB in one Node process").
-import { StatementType, type DuckDBConnection, type DuckDBDataChunk, type DuckDBType } from '@duckdb/node-api';
+import { StatementType, type DuckDBConnection, type DuckDBDataChunk, type DuckDBPreparedStatement, type DuckDBType } from '@duckdb/node-api';
 import type { Warehouse } from '../../pipeline/db.ts';
+import { ByteBudget, rowSizes, rowSlices } from './budget.ts';
 import { allowlistOf, analystCatalog } from './catalog.ts';
 import { SqlProblem, problemFromDuckDb } from './errors.ts';
 import { checkStatement } from './sandbox.ts';
@@ -27,21 +30,29 @@ export interface ResultColumn {
   type: string;
 }
 
+/** A chunk admitted by the byte budget, with the row ranges to convert one at a time. */
+export interface ResultChunk {
+  chunk: DuckDBDataChunk;
+  slices: [from: number, to: number][];
+}
+
 export interface RunningQuery {
   readonly columns: ResultColumn[];
   readonly types: DuckDBType[];
-  /** Chunks of at most `limit` rows in all; errors come out as SqlProblem. */
-  chunks(): AsyncGenerator<DuckDBDataChunk>;
+  /** Chunks of at most `limit` rows in all; errors (the budget too) come out as SqlProblem. */
+  chunks(): AsyncGenerator<ResultChunk>;
+  /** The formats count the bytes they write here; past the budget it throws 'too_large'. */
+  readonly budget: ByteBudget;
   /** True once more rows existed than the cap allowed (known when chunks() is done). */
   readonly truncated: boolean;
   readonly rowCount: number;
-  /** For the Parquet path: the checked SQL and a connection with the same time limit. */
+  /** For the Parquet path: the checked SQL that runs, and the connection inside its transaction. */
   readonly sql: string;
   readonly connection: DuckDBConnection;
   /** Throws the timeout problem when the limit fired during work done outside chunks(). */
   problem(error: unknown): SqlProblem;
-  /** Interrupts if still running, closes the connection, frees the slot. Idempotent. */
-  close(): void;
+  /** Interrupts if still running, rolls back, closes the connection, frees the slot. Idempotent. */
+  close(): Promise<void>;
 }
 
 export interface RunOptions {
@@ -49,33 +60,44 @@ export interface RunOptions {
   timeoutMs: number;
   /** Parquet is written by COPY from the checked SQL: prepare and check, but do not start streaming. */
   prepareOnly?: boolean;
+  /** Run `EXPLAIN <the checked query>` (the plan, never EXPLAIN ANALYZE). */
+  explain?: boolean;
 }
 
-export async function startAnalystQuery(warehouse: Warehouse, sql: string, options: RunOptions): Promise<RunningQuery> {
+export async function startAnalystQuery(warehouse: Warehouse, text: string, options: RunOptions): Promise<RunningQuery> {
   if (!(await slots.acquire(sqlLimits.queueWaitMs))) {
     throw new SqlProblem('busy', `The workbench is busy (${sqlLimits.maxConcurrent} queries running). Try again in a moment.`);
   }
   let connection: DuckDBConnection | null = null;
   let timer: NodeJS.Timeout | null = null;
-  let closed = false;
+  let closing: Promise<void> | null = null;
   let finished = false;
   let timedOut = false;
-  const close = () => {
-    if (closed) return;
-    closed = true;
+  const close = (): Promise<void> => {
+    if (closing) return closing;
     if (timer) clearTimeout(timer);
-    if (connection) {
-      if (!finished) connection.interrupt();
-      connection.closeSync();
-    }
-    slots.release();
+    const open = connection;
+    closing = (async () => {
+      try {
+        if (open) {
+          if (!finished) open.interrupt();
+          // Whatever ran, nothing of it stays: the transaction ends in ROLLBACK (and closing a
+          // connection would roll back too, should ROLLBACK itself fail).
+          await open.run('ROLLBACK').catch(() => {});
+          open.closeSync();
+        }
+      } finally {
+        slots.release();
+      }
+    })();
+    return closing;
   };
   const problem = (error: unknown) => problemFromDuckDb(error, { timedOut, timeoutMs: options.timeoutMs });
 
   try {
     connection = await warehouse.connect();
     const allowlist = allowlistOf(await analystCatalog(warehouse));
-    const checked = await checkStatement(connection, sql, allowlist);
+    const checked = await checkStatement(connection, text, allowlist);
     const live = connection;
     timer = setTimeout(() => {
       timedOut = true;
@@ -83,15 +105,12 @@ export async function startAnalystQuery(warehouse: Warehouse, sql: string, optio
       // A client that stops reading leaves the stream idle with nothing to interrupt: free the
       // connection and the slot anyway after a short grace (a fetch after close yields nothing,
       // and chunks() then reports the timeout).
-      setTimeout(close, 1000).unref();
+      setTimeout(() => void close(), 1000).unref();
     }, options.timeoutMs);
 
-    const extracted = await connection.extractStatements(sql);
-    const prepared = await extracted.prepare(0);
-    const expected = checked.kind === 'explain' ? StatementType.EXPLAIN : StatementType.SELECT;
-    if (prepared.statementType !== expected) {
-      throw new SqlProblem('sql_refused', 'Only one read-only statement is allowed: SELECT/WITH/FROM, DESCRIBE, SUMMARIZE or EXPLAIN.');
-    }
+    // Only DuckDB's rendering of the checked tree runs, never the analyst's text (sandbox.ts).
+    const sql = options.explain ? `EXPLAIN ${checked.sql}` : checked.sql;
+    const prepared = await prepareReadOnly(connection, sql, options.explain ? StatementType.EXPLAIN : StatementType.SELECT);
     const columns: ResultColumn[] = [];
     const types: DuckDBType[] = [];
     for (let i = 0; i < prepared.columnCount; i++) {
@@ -99,38 +118,51 @@ export async function startAnalystQuery(warehouse: Warehouse, sql: string, optio
       columns.push({ name: prepared.columnName(i), type: type.toString() });
       types.push(type);
     }
+    const budget = new ByteBudget();
     if (options.prepareOnly) {
-      return { columns, types, sql, connection, truncated: false, rowCount: 0, problem, close, chunks: emptyChunks };
+      return { columns, types, sql: checked.sql, connection, budget, truncated: false, rowCount: 0, problem, close, chunks: emptyChunks };
     }
 
     const result = await prepared.stream();
+    const admit = (chunk: DuckDBDataChunk): ResultChunk => {
+      const sizes = rowSizes(chunk, types);
+      budget.admitChunk(sizes);
+      return { chunk, slices: [...rowSlices(sizes, budget.sliceBytes)] };
+    };
     let rowCount = 0;
     let truncated = false;
-    // Fetch the first chunk before answering, so that most errors (binding, a blocking sort or
-    // aggregate, the time limit) still become a clean 400 instead of a broken stream.
+    // Fetch and measure the first chunk before answering, so that most errors (binding, a blocking
+    // sort or aggregate, the time limit, an oversized first chunk) still become a clean 400 instead
+    // of a broken stream. Rows past the cap are cut before they are measured.
     const first = await result.fetchChunk();
-    async function* chunks(): AsyncGenerator<DuckDBDataChunk> {
+    let pending: ResultChunk | null = null;
+    if (first && first.rowCount > 0) {
+      if (first.rowCount > options.limit) {
+        truncated = true;
+        first.rowCount = options.limit;
+      }
+      pending = admit(first);
+    }
+    async function* chunks(): AsyncGenerator<ResultChunk> {
       try {
-        let chunk = first;
-        while (chunk && chunk.rowCount > 0) {
+        while (pending) {
+          rowCount += pending.chunk.rowCount;
+          yield pending;
+          pending = null;
+          if (truncated) break;
+          const chunk = await result.fetchChunk();
+          if (timedOut) throw new Error('INTERRUPT Error: time limit');
+          if (!chunk || chunk.rowCount === 0) break;
           const room = options.limit - rowCount;
+          if (room === 0) {
+            truncated = true;
+            break;
+          }
           if (chunk.rowCount > room) {
             truncated = true;
-            if (room > 0) {
-              chunk.rowCount = room;
-              rowCount += room;
-              yield chunk;
-            }
-            break;
+            chunk.rowCount = room;
           }
-          rowCount += chunk.rowCount;
-          yield chunk;
-          chunk = await result.fetchChunk();
-          if (timedOut) throw new Error('INTERRUPT Error: time limit');
-          if (rowCount === options.limit && chunk && chunk.rowCount > 0) {
-            truncated = true;
-            break;
-          }
+          pending = admit(chunk);
         }
         finished = true;
       } catch (error) {
@@ -140,8 +172,9 @@ export async function startAnalystQuery(warehouse: Warehouse, sql: string, optio
     return {
       columns,
       types,
-      sql,
+      sql: checked.sql,
       connection,
+      budget,
       problem,
       close,
       chunks,
@@ -153,9 +186,26 @@ export async function startAnalystQuery(warehouse: Warehouse, sql: string, optio
       },
     };
   } catch (error) {
-    close();
+    await close();
     throw problem(error);
   }
 }
 
-async function* emptyChunks(): AsyncGenerator<DuckDBDataChunk> {}
+/**
+ * Opens a read-only transaction on `connection` and prepares `sql` in it, which must be exactly one
+ * statement of the expected type. The second wall behind the check: should a statement that writes
+ * ever get past sandbox.ts, DuckDB refuses the write inside this transaction, and close() rolls it
+ * back whatever happened.
+ */
+export async function prepareReadOnly(connection: DuckDBConnection, sql: string, expected: StatementType): Promise<DuckDBPreparedStatement> {
+  const extracted = await connection.extractStatements(sql);
+  if (extracted.count !== 1) throw new SqlProblem('sql_refused', 'Only one statement at a time.');
+  await connection.run('BEGIN TRANSACTION READ ONLY');
+  const prepared = await extracted.prepare(0);
+  if (prepared.statementType !== expected) {
+    throw new SqlProblem('sql_refused', 'Only one read-only query is allowed: SELECT/WITH/FROM, VALUES, DESCRIBE or SUMMARIZE.');
+  }
+  return prepared;
+}
+
+async function* emptyChunks(): AsyncGenerator<ResultChunk> {}

@@ -1,89 +1,101 @@
-// The statement check for analyst SQL. DuckDB decides, never a regular expression: its parser counts
-// the statements, json_serialize_sql() gives the parse tree, and the walk below allows only the
-// documented tables/views (catalog.ts), the query's own CTEs in scope, a few table functions and no
-// risky scalar function. This runs BEFORE prepare(), because prepare() binds and binding
-// read_csv('x') already opens the file. After prepare the caller also checks the statement type.
-// Why both this and lockDown(): a SELECT alone can read files (read_text, 'file.csv' as a table,
-// glob), read settings, bump sequences or — DuckDB 1.5.6 bug — write files via enable_logging, which
-// ignores the configuration lock (shared/spec/engineering-notes.md).
+// The statement check for analyst SQL, and the SQL that then runs. DuckDB's parser decides, never our
+// own lexing: json_serialize_sql() parses the analyst's text (exactly one statement, and a query — it
+// refuses to serialise anything else); json_deserialize_sql() renders that tree back to SQL; the
+// rendering is parsed once more and THAT tree is walked. The caller runs only the rendering, so what
+// was checked is byte for byte what runs: comments, `\r`, nested `/* */`, a hidden second statement
+// or an EXPLAIN ANALYZE prefix in the analyst's text cannot survive the round trip.
+// The walk allows only the documented tables/views (catalog.ts), the query's own CTEs in scope, a few
+// table functions and the allow-listed functions (allowed-functions.ts). It runs BEFORE prepare(),
+// because prepare() binds and binding read_csv('x') already opens the file.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Allowlist } from './catalog.ts';
 import { SqlProblem } from './errors.ts';
 
-/** Scalar functions refused anywhere in a query: they read settings or state, write, sleep or run SQL. */
-const deniedFunctions = new Set([
-  'current_setting', 'getvariable', 'nextval', 'currval', 'setval', 'getenv',
-  'write_log', 'sleep_ms', 'pg_sleep', 'query', 'query_table', 'glob', 'sniff_csv',
-  'json_serialize_sql', 'json_deserialize_sql', 'json_serialize_plan', 'json_execute_serialized_sql',
-  'checkpoint', 'force_checkpoint', 'current_query', 'current_query_id', 'parse_duckdb_log_message',
-  'sql_auto_complete', 'which_secret', 'arrow_scan', 'arrow_scan_dumb', 'seq_scan', 'summary',
-]);
-/** Families refused by prefix: file readers/writers, engine metadata, logging/profiling switches. */
-const deniedPrefixes = ['read_', 'write_', 'duckdb_', 'pragma_', 'parquet_', 'enable_', 'disable_', 'truncate_', 'test_', 'icu_calendar'];
-
-function functionDenied(name: string): boolean {
-  return deniedFunctions.has(name) || deniedPrefixes.some((prefix) => name.startsWith(prefix));
+export interface CheckedStatement {
+  /** DuckDB's rendering of the checked parse tree: the only SQL that may run. */
+  sql: string;
 }
+
+const onlyQueries =
+  'Only one read-only query runs here: SELECT, WITH, FROM, VALUES, DESCRIBE or SUMMARIZE. Writing, settings, files, extensions, ' +
+  'transactions and typed EXPLAIN are not available; for a query plan use the Explain button (request option "explain": true). ' +
+  'EXPLAIN ANALYZE is never available.';
+
+/** Expression classes a query may contain; any other (parameters, DEFAULT, new kinds) is refused. */
+const allowedExpressionClasses = new Set([
+  'CONSTANT', 'COLUMN_REF', 'FUNCTION', 'WINDOW', 'OPERATOR', 'COMPARISON', 'CONJUNCTION', 'CASE', 'CAST', 'COLLATE',
+  'BETWEEN', 'SUBQUERY', 'STAR', 'LAMBDA', 'LAMBDA_REF', 'POSITIONAL_REFERENCE',
+]);
 
 /** Table reference kinds a read-only query may contain. Unknown kinds are refused (fail closed). */
 const allowedTableRefs = new Set(['BASE_TABLE', 'TABLE_FUNCTION', 'SUBQUERY', 'JOIN', 'EXPRESSION_LIST', 'EMPTY', 'PIVOT', 'SHOW_REF']);
 
-export interface CheckedStatement {
-  /** 'explain' when the statement is EXPLAIN <query>; the query itself was checked. */
-  kind: 'query' | 'explain';
-}
-
-const onlyReads =
-  'Only one read-only statement is allowed: SELECT/WITH/FROM, DESCRIBE, SUMMARIZE or EXPLAIN. Writing, settings, files, extensions and transactions are not available in the workbench.';
-
 /**
  * Refuses (throws SqlProblem 'sql_refused') anything but one documented read-only query; a syntax
- * error is an SqlProblem 'sql_error' with DuckDB's message. `connection` is an internal one.
+ * error is an SqlProblem 'sql_error' with DuckDB's message. `connection` is the analyst connection
+ * before its transaction starts; only json_serialize_sql/json_deserialize_sql run on it here.
  */
-export async function checkStatement(connection: DuckDBConnection, sql: string, allowlist: Allowlist): Promise<CheckedStatement> {
-  if (!sql.trim()) throw new SqlProblem('sql_refused', 'Write a query first.');
-  let count: number;
-  try {
-    count = (await connection.extractStatements(sql)).count;
-  } catch (error) {
-    // The extractor's own messages can be bare ("Error in native callback" for only a comment):
-    // ask the parser again for a sentence the analyst can act on.
-    const nodes = await parseTree(connection, sql).catch((problem: unknown) => {
-      throw problem instanceof SqlProblem ? problem : new SqlProblem('sql_error', cleanDuckDbMessage(error));
-    });
-    if (nodes.length === 0) throw new SqlProblem('sql_refused', 'Write a query first (the text holds only comments).');
-    throw new SqlProblem('sql_error', cleanDuckDbMessage(error));
+export async function checkStatement(connection: DuckDBConnection, text: string, allowlist: Allowlist): Promise<CheckedStatement> {
+  if (!text.trim()) throw new SqlProblem('sql_refused', 'Write a query first.');
+  const typed = await parse(connection, text);
+  if (!typed.ok) {
+    throw typed.notAQuery ? new SqlProblem('sql_refused', await notAQueryMessage(connection, text)) : typed.problem;
   }
-  if (count === 0) throw new SqlProblem('sql_refused', 'Write a query first (the text holds only comments).');
-  if (count > 1) throw new SqlProblem('sql_refused', `Only one statement at a time: this text holds ${count}. Remove the extra ';'-separated statements.`);
+  if (typed.statements === 0) throw new SqlProblem('sql_refused', 'Write a query first: the text holds no statement, only comments or semicolons.');
+  if (typed.statements > 1) {
+    throw new SqlProblem('sql_refused', `Only one statement at a time: this text holds ${typed.statements}. Remove the extra ';'-separated statements.`);
+  }
 
-  const explain = explainPrefixLength(sql);
-  const tree = await parseTree(connection, explain ? sql.slice(explain) : sql);
-  if (tree.length !== 1) throw new SqlProblem('sql_refused', 'Only one statement at a time.');
+  const sql = await render(connection, typed.json);
+  const rendered = await parse(connection, sql);
+  if (!rendered.ok || rendered.statements !== 1 || (await connection.extractStatements(sql)).count !== 1) {
+    throw new SqlProblem('sql_error', 'DuckDB could not read back its own rendering of this query; write it more plainly (e.g. without rare syntax).');
+  }
   const problems: string[] = [];
-  walk(tree[0], new Set(), allowlist, problems);
+  walk(rendered.tree, new Set(), allowlist, problems);
   if (problems.length) throw new SqlProblem('sql_refused', `Refused: ${[...new Set(problems)].slice(0, 3).join(' ')}`);
-  return { kind: explain ? 'explain' : 'query' };
+  return { sql };
 }
 
-/** The statements' parse trees; a syntax error or a statement that is not a query is an SqlProblem. */
-async function parseTree(connection: DuckDBConnection, sql: string): Promise<unknown[]> {
+type Parsed =
+  | { ok: true; json: string; statements: number; tree: unknown }
+  | { ok: false; notAQuery: boolean; problem: SqlProblem };
+
+async function parse(connection: DuckDBConnection, sql: string): Promise<Parsed> {
   const reader = await connection.runAndReadAll('SELECT json_serialize_sql($1::VARCHAR)', [sql]);
-  const parsed = JSON.parse(String(reader.getRows()[0]?.[0])) as {
-    error: boolean;
-    error_type?: string;
-    error_message?: string;
-    statements?: { node: unknown }[];
-  };
+  const json = String(reader.getRows()[0]?.[0]);
+  const parsed = JSON.parse(json) as { error: boolean; error_type?: string; error_message?: string; statements?: { node: unknown }[] };
   if (parsed.error) {
-    if (parsed.error_type === 'parser') throw new SqlProblem('sql_error', `Syntax error: ${parsed.error_message ?? 'cannot parse the query'}.`);
-    throw new SqlProblem('sql_refused', onlyReads);
+    const problem =
+      parsed.error_type === 'parser'
+        ? new SqlProblem('sql_error', `Syntax error: ${parsed.error_message ?? 'cannot parse the query'}.`)
+        : new SqlProblem('sql_refused', onlyQueries);
+    return { ok: false, notAQuery: parsed.error_type !== 'parser', problem };
   }
-  return (parsed.statements ?? []).map((statement) => statement.node);
+  const statements = parsed.statements ?? [];
+  return { ok: true, json, statements: statements.length, tree: statements[0]?.node };
+}
+
+async function render(connection: DuckDBConnection, json: string): Promise<string> {
+  try {
+    const reader = await connection.runAndReadAll('SELECT json_deserialize_sql($1::JSON)', [json]);
+    return String(reader.getRows()[0]?.[0]);
+  } catch (error) {
+    throw new SqlProblem('sql_error', `DuckDB could not render this query back to SQL (${cleanDuckDbMessage(error)}); write it more plainly.`);
+  }
+}
+
+/** json_serialize_sql refuses every statement that is not a query; say how many there were. */
+async function notAQueryMessage(connection: DuckDBConnection, text: string): Promise<string> {
+  const count = await connection.extractStatements(text).then(
+    (extracted) => extracted.count,
+    () => 1,
+  );
+  return count > 1 ? `Only one statement at a time, and only a query: this text holds ${count}. ${onlyQueries}` : onlyQueries;
 }
 
 type Scope = ReadonlySet<string>;
-/** Function nodes already judged as table functions (FROM f(...)), so they are not reported twice. */
+/** Function nodes already judged as table functions (FROM f(...)), so they are not judged again. */
 const tableFunctionCalls = new WeakSet<object>();
 type Json = { [key: string]: unknown };
 
@@ -112,8 +124,8 @@ function walk(value: unknown, scope: Scope, allowlist: Allowlist, problems: stri
     inner = declared;
   }
 
-  if (node.class === 'FUNCTION' && !tableFunctionCalls.has(node)) checkFunction(node, problems);
-  else if ('sample' in node && !('class' in node) && 'query_location' in node) checkTableRef(node, inner, allowlist, problems);
+  if (typeof node.class === 'string') checkExpression(node, allowlist, problems);
+  else if ('sample' in node && 'query_location' in node) checkTableRef(node, inner, allowlist, problems);
 
   // WITH RECURSIVE: only the recursive term (right) sees the CTE itself; in the anchor (left) DuckDB
   // resolves the name to a real table of that name.
@@ -124,9 +136,31 @@ function walk(value: unknown, scope: Scope, allowlist: Allowlist, problems: stri
   }
 }
 
-function checkFunction(node: Json, problems: string[]): void {
-  const name = String(node.function_name ?? '').toLowerCase();
-  if (functionDenied(name)) problems.push(`the function ${name}() is not available to analyst SQL.`);
+function checkExpression(node: Json, allowlist: Allowlist, problems: string[]): void {
+  const kind = node.class as string;
+  if (kind === 'PARAMETER') {
+    problems.push('parameters ($1, ?) cannot be bound in the workbench; write the value into the query.');
+  } else if (!allowedExpressionClasses.has(kind)) {
+    problems.push(`this kind of expression (${kind}) is not allowed.`);
+  } else if ((kind === 'FUNCTION' || kind === 'WINDOW') && !tableFunctionCalls.has(node)) {
+    const name = String(node.function_name ?? '').toLowerCase();
+    const qualifier = qualifierProblem(node, name);
+    if (qualifier) problems.push(qualifier);
+    else if (!allowlist.functions.has(name)) problems.push(`the function ${name}() is not available to analyst SQL.`);
+  }
+}
+
+/**
+ * Functions are called by their plain name. DuckDB's own rendering writes some built-ins as
+ * `main.list_value(…)`, so the schema `main` is accepted; a catalog or another schema is not (this
+ * also refuses the method form `column.upper()`, which the parser stores as schema "column").
+ */
+function qualifierProblem(fn: Json, name: string): string | null {
+  const schema = String(fn.schema ?? '');
+  const catalog = String(fn.catalog ?? '');
+  if (!catalog && (schema === '' || schema.toLowerCase() === 'main')) return null;
+  if (!catalog) return `"${schema}.${name}()": call functions by their plain name (write ${name}(${schema}, …) rather than ${schema}.${name}(…)).`;
+  return `"${[catalog, schema, name].filter(Boolean).join('.')}()" is outside the warehouse; call functions by their plain name.`;
 }
 
 function checkTableRef(node: Json, scope: Scope, allowlist: Allowlist, problems: string[]): void {
@@ -152,9 +186,7 @@ function checkTableRef(node: Json, scope: Scope, allowlist: Allowlist, problems:
     const fn = (node.function ?? {}) as Json;
     tableFunctionCalls.add(fn);
     const name = String(fn.function_name ?? '').toLowerCase();
-    const schema = String(fn.schema ?? '').toLowerCase();
-    const catalog = String(fn.catalog ?? '');
-    if (fn.class !== 'FUNCTION' || catalog || (schema && schema !== 'main') || !allowlist.tableFunctions.has(name)) {
+    if (fn.class !== 'FUNCTION' || qualifierProblem(fn, name) || !allowlist.tableFunctions.has(name)) {
       problems.push(`the table function ${name || '?'}() is not available; allowed are range, generate_series, unnest and the analyst macros.`);
     }
   } else if (type === 'SHOW_REF') {
@@ -164,28 +196,6 @@ function checkTableRef(node: Json, scope: Scope, allowlist: Allowlist, problems:
   } else if (type === 'PIVOT' && typeof node.pivot_enum === 'string' && node.pivot_enum) {
     problems.push('PIVOT without an explicit IN list creates a type; list the values with IN (…).');
   }
-}
-
-/**
- * Length of a leading `EXPLAIN` keyword (after whitespace and comments), or 0. Only used to hand the
- * explained query to the same check; DuckDB then confirms the statement type is EXPLAIN.
- */
-export function explainPrefixLength(sql: string): number {
-  let i = 0;
-  for (;;) {
-    while (i < sql.length && /\s/.test(sql[i]!)) i++;
-    if (sql.startsWith('--', i)) {
-      const end = sql.indexOf('\n', i);
-      i = end < 0 ? sql.length : end + 1;
-    } else if (sql.startsWith('/*', i)) {
-      const end = sql.indexOf('*/', i + 2);
-      if (end < 0) return 0;
-      i = end + 2;
-    } else break;
-  }
-  const word = sql.slice(i, i + 7);
-  const after = sql[i + 7];
-  return word.toLowerCase() === 'explain' && after !== undefined && /[\s(/-]/.test(after) ? i + 7 : 0;
 }
 
 export function cleanDuckDbMessage(error: unknown): string {

@@ -1,4 +1,4 @@
-// Row values for JSON and CSV, converted a chunk at a time. DuckDB's JSON converter gives strings for
+// Row values for JSON, CSV and Arrow's text columns, converted a slice of rows at a time (budget.ts). DuckDB's JSON converter gives strings for
 // BIGINT, HUGEINT and DECIMAL (to stay exact); analysts want numbers, so those become numbers when
 // they fit a double exactly enough for the purpose (integers up to 2^53, decimals as doubles).
 import { DuckDBTypeId, JsonDuckDBValueConverter, type DuckDBDataChunk, type DuckDBType, type Json } from '@duckdb/node-api';
@@ -21,34 +21,25 @@ export function columnFixes(types: DuckDBType[]): ColumnFix[] {
   });
 }
 
-/** The chunk's columns as JSON-ready arrays. */
-export function chunkColumns(chunk: DuckDBDataChunk, fixes: ColumnFix[]): Json[][] {
-  const columns = chunk.convertColumns(JsonDuckDBValueConverter) as Json[][];
-  for (let c = 0; c < columns.length; c++) {
-    const fix = fixes[c];
-    const column = columns[c]!;
-    if (fix) for (let r = 0; r < column.length; r++) column[r] = fix(column[r]!);
+/**
+ * Rows [from, to) of one column as JSON-ready values. Each call converts through a fresh slice of the
+ * vector: the chunk's own vector would keep every converted value in its cache until the chunk is
+ * done, which for a chunk of long strings is the very heap growth the slices exist to avoid.
+ */
+export function sliceColumn(chunk: DuckDBDataChunk, index: number, from: number, to: number, fix: ColumnFix): Json[] {
+  const vector = chunk.getColumnVector(index).slice(from, to - from);
+  const type = vector.type;
+  const values: Json[] = new Array(to - from);
+  for (let r = 0; r < values.length; r++) {
+    const value = JsonDuckDBValueConverter(vector.getItem(r), type, JsonDuckDBValueConverter);
+    values[r] = fix ? fix(value) : value;
   }
-  return columns;
+  return values;
 }
 
-/** One column of the chunk as JSON-ready values. */
-export function chunkColumn(chunk: DuckDBDataChunk, index: number, fix: ColumnFix): Json[] {
-  const column = chunk.convertColumnValues(index, JsonDuckDBValueConverter) as Json[];
-  if (fix) for (let r = 0; r < column.length; r++) column[r] = fix(column[r]!);
-  return column;
-}
-
-/** The chunk's rows as JSON-ready arrays (values in column order). */
-export function chunkRows(chunk: DuckDBDataChunk, fixes: ColumnFix[]): Json[][] {
-  const columns = chunkColumns(chunk, fixes);
-  const rows: Json[][] = new Array(chunk.rowCount);
-  for (let r = 0; r < chunk.rowCount; r++) {
-    const row: Json[] = new Array(columns.length);
-    for (let c = 0; c < columns.length; c++) row[c] = columns[c]![r]!;
-    rows[r] = row;
-  }
-  return rows;
+/** Rows [from, to) as columns of JSON-ready values. */
+export function sliceColumns(chunk: DuckDBDataChunk, from: number, to: number, fixes: ColumnFix[]): Json[][] {
+  return fixes.map((fix, index) => sliceColumn(chunk, index, from, to, fix));
 }
 
 export function isNumericType(type: DuckDBType): boolean {

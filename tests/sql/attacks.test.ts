@@ -1,7 +1,8 @@
 // Specification: analyst SQL can only read the documented warehouse. Every statement below must be
 // answered 400 with a message, and afterwards: no sentinel file exists, neither /etc/passwd nor the
 // secret file in the import directory leaked into any answer, no engine setting changed, no table
-// changed, and every attempt is in the audit log with the user.
+// changed, and every attempt is in the audit log with the user. Then the issue-9 family (comment, \r
+// and EXPLAIN tricks, credentials via error(), catalogue macros) and malformed input.
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,16 +21,21 @@ async function settings(): Promise<string> {
 }
 
 async function tableState(): Promise<string> {
-  return h.warehouse.withConnection(async (connection) => {
+  // Users live in the private store (api/private-store.ts), which analyst SQL's instance never sees.
+  const users = await h.privateStore.withConnection(async (connection) =>
+    JSON.stringify((await connection.runAndReadAll(`SELECT username, password_hash, role, disabled FROM app_user ORDER BY username`)).getRowsJson()),
+  );
+  const warehouse = await h.warehouse.withConnection(async (connection) => {
     const reader = await connection.runAndReadAll(`SELECT
-      (SELECT count(*) FROM municipality), (SELECT count(*) FROM app_user), (SELECT string_agg(table_name, ',' ORDER BY table_name) FROM duckdb_tables()),
+      (SELECT count(*) FROM municipality), (SELECT string_agg(table_name, ',' ORDER BY table_name) FROM duckdb_tables()),
       (SELECT count(*) FROM duckdb_databases()), (SELECT string_agg(function_name, ',' ORDER BY function_name) FROM duckdb_functions() WHERE NOT internal)`);
     return JSON.stringify(reader.getRowsJson());
   });
+  return users + warehouse;
 }
 
 beforeAll(async () => {
-  h = await sqlHarness({ seed: `INSERT INTO app_user (username, password_hash, role) VALUES ('boss', 'argon2-secret-hash', 'admin')` });
+  h = await sqlHarness({ privateSeed: `INSERT INTO app_user (username, password_hash, role) VALUES ('boss', 'argon2-secret-hash', 'admin')` });
   writeFileSync(join(h.importDirectory, 'secret.csv'), 'code\nTOPSECRET-IMPORT-FILE\n');
 });
 afterAll(async () => h?.close());
@@ -153,5 +159,106 @@ describe('the attack list', () => {
     expect(refused.length).toBeGreaterThanOrEqual(attacks.length);
     expect(refused.every((a) => a.username === 'analyst1')).toBe(true);
     expect(refused[0]!.parameters).toMatchObject({ sql: expect.any(String) });
+  });
+});
+
+// The issue-9 family: texts where a hand-written lexer and DuckDB's lexer disagree (DuckDB ends a --
+// comment at \r as well as \n and nests /* */), typed EXPLAIN in every form, credentials through
+// error(), and the pg_*/*_description catalogue macros. Each is refused, and nothing was written:
+// users and the audit log are read through the private store's own connection, the warehouse
+// through an internal one — never through analyst SQL.
+describe('comment, EXPLAIN and catalogue-macro tricks', () => {
+  const family: [string, string][] = [
+    ['a -- comment ended by \\r hiding EXPLAIN ANALYZE UPDATE of a user', "--x\rEXPLAIN ANALYZE UPDATE app_user SET role='admin' WHERE '\nEXPLAIN SELECT 1 --' IS NOT NULL"],
+    ['a -- comment ended by \\r hiding EXPLAIN ANALYZE UPDATE of the warehouse', "--x\rEXPLAIN ANALYZE UPDATE municipality SET name='pwned' WHERE '\nEXPLAIN SELECT 1 --' IS NOT NULL"],
+    ['a leading \\r before EXPLAIN ANALYZE DELETE', "\rEXPLAIN ANALYZE DELETE FROM municipality"],
+    ['nested /* /* */ */ hiding EXPLAIN ANALYZE UPDATE', "/* /* */ EXPLAIN SELECT '*/ EXPLAIN ANALYZE UPDATE app_user SET role=$$admin$$ --' AS x"],
+    ['nested /* /* */ */ hiding EXPLAIN ANALYZE DELETE FROM audit_log', "/* /* */ EXPLAIN SELECT '*/ EXPLAIN ANALYZE DELETE FROM audit_log --' AS x"],
+    ['nested comments hiding a write after a query', "SELECT 1 /* /* */ ; */ ; DELETE FROM municipality"],
+    ['EXPLAIN ANALYZE', 'EXPLAIN ANALYZE SELECT 1'],
+    ['EXPLAIN ANALYZE of a write', 'explain analyze delete from municipality'],
+    ['EXPLAIN (ANALYZE)', 'EXPLAIN (ANALYZE) SELECT 1'],
+    ['EXPLAIN (FORMAT json)', 'EXPLAIN (FORMAT json) SELECT 1'],
+    ['EXPLAIN (ANALYZE, FORMAT json) of a write', "EXPLAIN (ANALYZE, FORMAT json) UPDATE municipality SET name = 'x'"],
+    ['typed EXPLAIN', 'EXPLAIN SELECT 1'],
+    ['error() carrying password hashes', "SELECT error((SELECT string_agg(password_hash, ' ') FROM app_user))"],
+    ['error() behind a \\r-ended comment', "--x\rEXPLAIN ANALYZE SELECT error((SELECT string_agg(password_hash, ' ') FROM app_user)) WHERE '\nEXPLAIN SELECT 1 --' IS NOT NULL"],
+    ['error() with a harmless text', "SELECT error('boom')"],
+    ['pg_get_viewdef', "SELECT pg_get_viewdef('municipality')"],
+    ['obj_description', "SELECT obj_description(1, 'pg_class')"],
+    ['col_description', 'SELECT col_description(1, 1)'],
+    ['shobj_description', "SELECT shobj_description(1, 'pg_database')"],
+    ['pg_typeof', 'SELECT pg_typeof(1)'],
+    ['pg_sleep', 'SELECT pg_sleep(60)'],
+    ['a pg_catalog-qualified macro', 'SELECT pg_catalog.pg_table_is_visible(1)'],
+    ['a system-qualified allowed function', "SELECT system.main.upper('a')"],
+    ['current_database', 'SELECT current_database()'],
+    ['version', 'SELECT version()'],
+    ['sleep_ms', 'SELECT sleep_ms(60000)'],
+    ['setseed', 'SELECT setseed(0.5)'],
+    ['a bound parameter', 'SELECT * FROM municipality WHERE code = $1'],
+  ];
+
+  async function privateState(): Promise<{ users: string; auditRows: number }> {
+    await h.auditLog.flush();
+    return h.privateStore.withConnection(async (connection) => ({
+      users: JSON.stringify((await connection.runAndReadAll(`SELECT username, password_hash, role FROM app_user ORDER BY username`)).getRowsJson()),
+      auditRows: Number((await connection.runAndReadAll('SELECT count(*) FROM audit_log')).getRowsJS()[0]![0]),
+    }));
+  }
+  const municipalities = () =>
+    h.warehouse.withConnection(async (connection) =>
+      JSON.stringify((await connection.runAndReadAll(`SELECT string_agg(code || '=' || name, ',' ORDER BY code) FROM municipality`)).getRowsJson()),
+    );
+
+  let before: { users: string; auditRows: number; municipalities: string };
+  beforeAll(async () => {
+    await h.as('analyst');
+    before = { ...(await privateState()), municipalities: await municipalities() };
+  });
+
+  it.each(family)('refuses %s with a message, and reads no credential', async (_name, sql) => {
+    const response = await h.post({ sql });
+    const text = await response.text();
+    expect(response.status).toBe(400);
+    const body = JSON.parse(text) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('sql_refused');
+    expect(body.error.message.length).toBeGreaterThan(20);
+    expect(text).not.toContain('argon2-secret-hash');
+  });
+
+  it('names the refused function, and points typed EXPLAIN to the Explain button', async () => {
+    const message = async (sql: string) => ((await (await h.post({ sql })).json()) as { error: { message: string } }).error.message;
+    expect(await message("SELECT pg_get_viewdef('municipality')")).toMatch(/the function pg_get_viewdef\(\) is not available/);
+    expect(await message("SELECT error('boom')")).toMatch(/the function error\(\) is not available/);
+    expect(await message('EXPLAIN ANALYZE SELECT 1')).toMatch(/use the Explain button .*EXPLAIN ANALYZE is never available/);
+  });
+
+  it('wrote nothing: users, the warehouse and the audit log are as before, plus the new entries', async () => {
+    const after = await privateState();
+    expect(after.users).toBe(before.users);
+    expect(after.users).toContain('"boss","argon2-secret-hash","admin"');
+    expect(await municipalities()).toBe(before.municipalities);
+    // Each refused statement left two entries (started, then the refusal); none were deleted.
+    expect(after.auditRows).toBeGreaterThanOrEqual(before.auditRows + 2 * family.length);
+  });
+});
+
+describe('malformed input', () => {
+  it.each([
+    ['empty text', '   ', 'sql_refused', /^Write a query first\.$/],
+    ['only comments', '-- nothing\n/* here */', 'sql_refused', /no statement, only comments or semicolons/],
+    ['only a semicolon', ';', 'sql_refused', /no statement, only comments or semicolons/],
+    ['a syntax error', 'SELEC 1', 'sql_error', /^Syntax error: syntax error at or near "SELEC"/],
+    ['an unterminated comment', 'SELECT 1 /* open', 'sql_error', /^Syntax error: unterminated \/\* comment/],
+    ['an unterminated string', "SELECT 'open", 'sql_error', /^Syntax error: unterminated quoted string/],
+    ['two queries', 'SELECT 1; SELECT 2', 'sql_refused', /^Only one statement at a time: this text holds 2\./],
+    ['a query and a write', 'SELECT 1; DELETE FROM municipality', 'sql_refused', /^Only one statement at a time, and only a query: this text holds 2\./],
+  ])('answers %s with a clear error', async (_name, sql, code, message) => {
+    const response = await h.post({ sql });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe(code);
+    expect(body.error.message).toMatch(message);
   });
 });

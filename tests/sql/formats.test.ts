@@ -77,6 +77,34 @@ describe('Arrow', () => {
   });
 });
 
+describe('long values', () => {
+  // 3000 rows of about 5 kB (every 7th text NULL). Slices close at 4 MiB (4 194 304 bytes) of data, a
+  // row counting 5000 + 3 (one byte per fixed-width value): the first chunk (2048 rows) goes out as
+  // rows 0–978, 979–1957 and 1958–2047, the second chunk (952 rows) as one → 4 record batches.
+  const sql = `SELECT i::INTEGER AS id, CASE WHEN i % 7 = 3 THEN NULL ELSE repeat(chr(65 + (i % 26)::INTEGER), 5000) END AS text,
+      i % 3 = 0 AS flag, CASE WHEN i % 5 = 1 THEN NULL ELSE i * 2 END AS twice FROM range(3000) r(i)`;
+
+  it('are sent in slices of a few MB, and Arrow still decodes to the same values as JSON', async () => {
+    const json = (await (await h.post({ sql, limit: 100_000 })).json()) as JsonAnswer;
+    const table = tableFromIPC(new Uint8Array(await (await h.post({ sql, format: 'arrow', limit: 100_000 })).arrayBuffer()));
+    expect(table.batches.map((batch) => batch.numRows)).toEqual([979, 979, 90, 952]);
+    expect(json.rows).toHaveLength(3000);
+    const fromArrow = table.toArray().map((row) => [row.id, row.text, row.flag, row.twice === null ? null : Number(row.twice)]);
+    expect(fromArrow).toEqual(json.rows);
+    // Spot checks: row 3 is NULL text; row 1000 is 'M' × 5000 (65 + 1000 % 26 = 77) and twice 2000; row 2051 twice NULL.
+    expect(json.rows[3]![1]).toBeNull();
+    expect(json.rows[1000]).toEqual([1000, 'M'.repeat(5000), false, 2000]);
+    expect(json.rows[2051]![3]).toBeNull();
+  });
+
+  it('give the same CSV as row by row', async () => {
+    const csv = (await (await h.post({ sql, format: 'csv', limit: 100_000 })).text()).split('\r\n');
+    expect(csv).toHaveLength(3002); // header, 3000 rows, and the empty string after the last \r\n
+    expect(csv[1001]).toBe(`1000,${'M'.repeat(5000)},false,2000`);
+    expect(csv[4]).toBe('3,,true,6');
+  });
+});
+
 describe('CSV', () => {
   const tricky = `SELECT * FROM (VALUES
       (1, '=HYPERLINK("http://x")', 1.5),

@@ -1,4 +1,5 @@
-// Arrow IPC stream built column-wise from DuckDB's chunks: one record batch per chunk; numbers, dates
+// Arrow IPC stream built column-wise from DuckDB's chunks: one record batch per slice of a chunk
+// (budget.ts: usually the whole chunk, a few MB when its values are long); numbers, dates
 // and timestamps are copied as typed arrays straight from the vector memory with DuckDB's validity
 // mask as the null bitmap (both are LSB-first bit sets), strings are dictionary-encoded per batch.
 // Building Arrow value by value through JS objects is as slow as JSON (engineering notes), so only
@@ -15,7 +16,7 @@ import {
   makeData, vectorFromArray, type Data, type DataType,
 } from 'apache-arrow';
 import type { RunningQuery } from '../run.ts';
-import { chunkColumn, columnFixes } from '../values.ts';
+import { columnFixes, sliceColumn } from '../values.ts';
 
 type TypedArrayConstructor =
   | Int8ArrayConstructor | Int16ArrayConstructor | Int32ArrayConstructor | BigInt64ArrayConstructor
@@ -57,31 +58,38 @@ function planColumn(type: DuckDBType, index: number): ColumnPlan {
   }
 }
 
-/** Arrow's null bitmap for the first `length` rows, copied out of DuckDB's validity mask (null = all valid). */
-function nullBitmap(vector: duckdb.Vector, length: number): Uint8Array | undefined {
-  const mask = duckdb.vector_get_validity(vector, Math.ceil(length / 64) * 8);
-  return mask ? mask.slice(0, Math.ceil(length / 8)) : undefined;
+/** Arrow's null bitmap for rows [from, to), copied out of DuckDB's validity mask (undefined = all valid). */
+function nullBitmap(vector: duckdb.Vector, from: number, to: number): Uint8Array | undefined {
+  const mask = duckdb.vector_get_validity(vector, Math.ceil(to / 64) * 8);
+  if (!mask) return undefined;
+  if (from === 0) return new Uint8Array(mask.subarray(0, Math.ceil(to / 8)));
+  const bits = new Uint8Array(Math.ceil((to - from) / 8));
+  for (let i = from; i < to; i++) if ((mask[i >> 3]! >> (i & 7)) & 1) bits[(i - from) >> 3]! |= 1 << ((i - from) & 7);
+  return bits;
 }
 
-function columnData(plan: ColumnPlan, chunk: DuckDBDataChunk, index: number, values: (index: number) => unknown[]): Data {
-  const length = chunk.rowCount;
+function columnData(plan: ColumnPlan, chunk: DuckDBDataChunk, index: number, from: number, to: number, values: (index: number) => unknown[]): Data {
+  const length = to - from;
   const vector = duckdb.data_chunk_get_vector(chunk.chunk, index);
-  const bitmap = nullBitmap(vector, length);
+  const bitmap = nullBitmap(vector, from, to);
   const nulls = { nullBitmap: bitmap, nullCount: bitmap ? -1 : 0 };
   switch (plan.kind) {
     case 'fixed': {
-      const bytes = duckdb.vector_get_data(vector, length * plan.array.BYTES_PER_ELEMENT).slice();
+      const width = plan.array.BYTES_PER_ELEMENT;
+      // A copy (the binding's array is a view of DuckDB's vector memory, freed with the chunk).
+      const bytes = new Uint8Array(duckdb.vector_get_data(vector, to * width).subarray(from * width, to * width));
       const data = new plan.array(bytes.buffer, 0, length);
       return makeData({ type: plan.arrow, length, ...nulls, data } as never);
     }
     case 'bool': {
-      const bytes = duckdb.vector_get_data(vector, length);
+      const bytes = duckdb.vector_get_data(vector, to);
       const bits = new Uint8Array(Math.ceil(length / 8));
-      for (let i = 0; i < length; i++) if (bytes[i]) bits[i >> 3]! |= 1 << (i & 7);
+      for (let i = 0; i < length; i++) if (bytes[from + i]) bits[i >> 3]! |= 1 << (i & 7);
       return makeData({ type: plan.arrow, length, ...nulls, data: bits } as never);
     }
     case 'dictionary': {
-      const column = chunk.getColumnVector(index);
+      // A fresh slice of the vector, so its cache of decoded strings goes with this batch.
+      const column = chunk.getColumnVector(index).slice(from, length);
       const positions = new Map<string, number>();
       const words: string[] = [];
       const indices = new Int32Array(length);
@@ -122,19 +130,28 @@ export async function* arrowBody(query: RunningQuery): AsyncGenerator<Uint8Array
     for await (const bytes of writer) ready.push(bytes);
   })();
   writer.reset(undefined, schema);
+  const collect = function* () {
+    while (ready.length) {
+      const bytes = ready.shift()!;
+      query.budget.addSent(bytes.byteLength);
+      yield bytes;
+    }
+  };
   try {
-    for await (const chunk of query.chunks()) {
-      // Only the rare columns without a typed-array mapping go through JS values, one column at a time.
-      const values = (index: number) => chunkColumn(chunk, index, fixes[index] ?? null);
-      const children = plans.map((plan, i) => columnData(plan, chunk, i, values));
-      const data = makeData({ type: new Struct(fields), length: chunk.rowCount, nullCount: 0, children });
-      writer.write(new RecordBatch(schema, data));
-      await new Promise((resolve) => setImmediate(resolve)); // let the pump collect the batch's bytes
-      while (ready.length) yield ready.shift()!;
+    for await (const { chunk, slices } of query.chunks()) {
+      for (const [from, to] of slices) {
+        // Only the rare columns without a typed-array mapping go through JS values, one column at a time.
+        const values = (index: number) => sliceColumn(chunk, index, from, to, fixes[index] ?? null);
+        const children = plans.map((plan, i) => columnData(plan, chunk, i, from, to, values));
+        const data = makeData({ type: new Struct(fields), length: to - from, nullCount: 0, children });
+        writer.write(new RecordBatch(schema, data));
+        await new Promise((resolve) => setImmediate(resolve)); // let the pump collect the batch's bytes
+        yield* collect();
+      }
     }
   } finally {
     writer.finish();
     await pump;
   }
-  while (ready.length) yield ready.shift()!;
+  yield* collect();
 }

@@ -2,9 +2,11 @@
 // writes it best itself — but after lockDown() DuckDB may only touch the import directory. So the
 // server (never the analyst) runs COPY into a fresh random sub-folder of the import directory, made
 // with mode 0700, then streams the file and removes the folder.
-// Why this is safe: the analyst's text is only the SELECT inside COPY (…), checked by the sandbox
-// first (no file functions, no file-name tables, so analyst SQL can neither read nor write that
-// folder); the wrapped statement is re-parsed by DuckDB and must still be exactly one COPY; the
+// Why this is safe: inside COPY (…) stands only query.sql, DuckDB's own rendering of the checked
+// parse tree (sandbox.ts) — never the analyst's text — so no comment or second statement can reach
+// the wrapper; the check allows no file functions and no file-name tables, so the query can neither
+// read nor write that folder; the wrapped statement is re-parsed by DuckDB and must still be exactly
+// one COPY, run on the analyst connection inside its read-only transaction (rolled back after); the
 // target path is ours, random (128 bits) and quoted by us. A Parquet footer comes last, so the file is
 // complete on disk before the first byte is sent.
 import { createReadStream } from 'node:fs';
@@ -26,7 +28,7 @@ export async function writeParquet(query: RunningQuery, importDirectory: string,
   const folder = join(importDirectory, '.sql-exports', randomBytes(16).toString('hex'));
   await mkdir(folder, { recursive: true, mode: 0o700 });
   const path = join(folder, 'result.parquet');
-  const inner = query.sql.trimEnd().replace(/;+$/, ''); // a trailing ';' is fine alone, not inside (…)
+  const inner = query.sql;
   const copySql = `COPY (SELECT * FROM (\n${inner}\n) LIMIT ${Math.floor(limit)}) TO '${path.replace(/'/g, "''")}' (FORMAT parquet)`;
   try {
     const extracted = await query.connection.extractStatements(copySql);
@@ -36,6 +38,8 @@ export async function writeParquet(query: RunningQuery, importDirectory: string,
     const result = await prepared.run();
     const rows = Number((await result.getRowsJS())[0]?.[0] ?? 0);
     const bytes = (await stat(path)).size;
+    // The file never passes through the JS heap, but the answer's budget holds for it too.
+    query.budget.addSent(bytes);
     return { rows, bytes, body: fileBody(path, folder) };
   } catch (error) {
     await rm(folder, { recursive: true, force: true });

@@ -135,9 +135,12 @@ export const en: Record<MessageKey, string> = {
   'chart.empty': 'No figures to draw',
   // SQL workbench (web/src/routes/sql)
   'sql.title': 'SQL workbench',
-  'sql.intro': 'Write one read-only query (SELECT, WITH, DESCRIBE, SUMMARIZE or EXPLAIN) against the documented tables and views. Ctrl/Cmd+Enter runs it.',
+  'sql.intro': 'Write one read-only query (SELECT, WITH, FROM, DESCRIBE or SUMMARIZE) against the documented tables and views. Ctrl/Cmd+Enter runs it; Explain shows its query plan.',
   'sql.editor': 'SQL query',
   'sql.run': 'Run',
+  'sql.explain': 'Explain',
+  'sql.plan': 'Query plan',
+  'sql.plan.hint': 'How DuckDB would run the query (EXPLAIN). The query has not run.',
   'sql.running': 'Running …',
   'sql.cancel': 'Cancel',
   'sql.rowLimit': 'Max rows',

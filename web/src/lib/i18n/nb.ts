@@ -134,9 +134,12 @@ export const nb = {
   'chart.empty': 'Ingen tall å tegne',
   // SQL workbench (web/src/routes/sql)
   'sql.title': 'SQL-arbeidsbenk',
-  'sql.intro': 'Skriv én lesende spørring (SELECT, WITH, DESCRIBE, SUMMARIZE eller EXPLAIN) mot de dokumenterte tabellene og visningene. Ctrl/Cmd+Enter kjører.',
+  'sql.intro': 'Skriv én lesende spørring (SELECT, WITH, FROM, DESCRIBE eller SUMMARIZE) mot de dokumenterte tabellene og visningene. Ctrl/Cmd+Enter kjører; «Vis plan (Explain)» viser spørringsplanen.',
   'sql.editor': 'SQL-spørring',
   'sql.run': 'Kjør',
+  'sql.explain': 'Vis plan (Explain)',
+  'sql.plan': 'Spørringsplan',
+  'sql.plan.hint': 'Slik vil DuckDB kjøre spørringen (EXPLAIN). Spørringen er ikke kjørt.',
   'sql.running': 'Kjører …',
   'sql.cancel': 'Avbryt',
   'sql.rowLimit': 'Maks rader',

@@ -43,6 +43,15 @@ export async function runQuery(sql: string, rows: number, signal?: AbortSignal):
   return decodeResult(new Uint8Array(await response.arrayBuffer()), rows);
 }
 
+/** The query plan (EXPLAIN of the checked query; the query itself does not run). */
+export async function explainQuery(sql: string, signal?: AbortSignal): Promise<string> {
+  const response = await post('/api/sql', { sql, explain: true, format: 'json' }, signal);
+  if (!response.ok) throw await failure(response);
+  const body = (await response.json()) as { rows: string[][]; error?: SqlError };
+  if (body.error) throw new SqlRequestError(body.error.code, body.error.message);
+  return body.rows.map((row) => row[row.length - 1] ?? '').join('\n');
+}
+
 export async function download(sql: string, format: DownloadFormat, filename: string, limit: number): Promise<void> {
   const body =
     format === 'csv-excel'
@@ -81,7 +90,8 @@ export async function saveQuery(input: { title: string; sql: string; shared: boo
 }
 
 export async function deleteSaved(id: number): Promise<void> {
-  const response = await fetch(`/api/sql/saved/${id}`, { method: 'DELETE' });
+  // application/json although there is no body: the server's cross-site request protection asks for it.
+  const response = await fetch(`/api/sql/saved/${id}`, { method: 'DELETE', headers: { 'content-type': 'application/json' } });
   if (!response.ok) throw await failure(response);
 }
 
