@@ -172,8 +172,8 @@ async function benchDatabase(): Promise<string> {
 }
 
 async function benchToken(running: RunningServer): Promise<string> {
-  const warehouse = running.runtime.services.warehouse;
-  if (!(await findUser(warehouse, 'bench'))) await createUser(warehouse, { username: 'bench', password: 'bench-password', role: 'analyst' });
+  const store = running.runtime.services.privateStore;
+  if (!(await findUser(store, 'bench'))) await createUser(store, { username: 'bench', password: 'bench-password', role: 'analyst' });
   const response = await fetch(`${running.url}/api/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -10,6 +10,7 @@ import { tableFromIPC } from 'apache-arrow';
 import pino from 'pino';
 import { buildApp } from '../api/app.ts';
 import { createUser } from '../api/auth/users.ts';
+import { openPrivateStore, privateStorePathFor } from '../api/private-store.ts';
 import { lockDown, openWarehouse } from '../pipeline/db.ts';
 import { tempDir } from '../tests/helpers/temp.ts';
 
@@ -28,8 +29,9 @@ await warehouse.withConnection((c) =>
 const importDirectory = join(temp.path, 'imports');
 mkdirSync(importDirectory, { recursive: true });
 await lockDown(warehouse, importDirectory, '2GB');
-const { app, auditLog, runtime } = buildApp({ warehouse, importDirectory, logger: pino({ level: 'silent' }) });
-await createUser(warehouse, { username: 'bench', password: 'bench-password-1', role: 'analyst', municipalities: [] });
+const privateStore = await openPrivateStore(privateStorePathFor(warehouse.path));
+const { app, auditLog, runtime } = buildApp({ warehouse, privateStore, importDirectory, logger: pino({ level: 'silent' }) });
+await createUser(privateStore, { username: 'bench', password: 'bench-password-1', role: 'analyst', municipalities: [] });
 const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
 await new Promise((resolve) => server.once('listening', resolve));
 // Longer than any pause between requests here (client-side decoding of 1 M JSON rows takes seconds):
@@ -116,4 +118,5 @@ server.close();
 await auditLog.flush();
 runtime.cache.dispose();
 warehouse.close();
+privateStore.close();
 temp.remove();

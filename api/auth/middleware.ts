@@ -22,8 +22,10 @@ export function authenticate(runtime: ApiRuntime): MiddlewareHandler<AppEnv> {
     const token = requestToken(c.req.header('authorization'), getCookie(c, sessionCookie));
     if (!token) throw new ApiError(401, 'unauthenticated', 'Log in first: POST /api/auth/login, then send the session cookie or Authorization: Bearer <token>.');
     if (runtime.cliToken && sameSecret(token, runtime.cliToken)) {
-      if (!c.req.path.startsWith('/api/imports'))
+      if (!c.req.path.startsWith('/api/imports')) {
+        await c.get('services').audit(cliUser, { action: 'forbidden', target: c.req.path, parameters: { method: c.req.method }, outcome: 'refused: hand-off token' });
         throw new ApiError(403, 'forbidden', 'The import hand-off token may only be used for /api/imports.');
+      }
       c.set('user', cliUser);
       return next();
     }
@@ -37,8 +39,16 @@ export function authenticate(runtime: ApiRuntime): MiddlewareHandler<AppEnv> {
 export function requireRole(...allowed: Role[]): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const user = c.get('user');
-    if (!allowed.includes(user.role))
+    if (!allowed.includes(user.role)) {
+      // A known user reaching for what their role does not allow is worth a trace (issue 9).
+      await c.get('services').audit(user, {
+        action: 'forbidden',
+        target: c.req.path,
+        parameters: { method: c.req.method, required: allowed },
+        outcome: `refused: role ${user.role}`,
+      });
       throw new ApiError(403, 'forbidden', `This needs the role ${allowed.join(' or ')}; you are logged in as ${user.role}.`);
+    }
     return next();
   };
 }

@@ -3,7 +3,8 @@
 // even when a file was rejected (the body says so). The local hand-off from `npm run import` while the
 // server runs (token from server.json) may instead post JSON {paths, acceptRejects, importedBy}: the
 // files are on this machine, so they are not copied through HTTP.
-// GET /api/imports is the import log, newest first; GET /api/imports/:id/errors its rejected rows.
+// GET /api/imports is the import log, newest first; GET /api/imports/:id/errors its rejected rows
+// (both audited: they show what files held).
 import { mkdir, rm } from 'node:fs/promises';
 import { basename, isAbsolute, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -71,6 +72,8 @@ export function importRoutes(runtime: ApiRuntime) {
             FROM import_log ORDER BY import_id DESC LIMIT 500`)
         ).getRowObjectsJson(),
       );
+      // The log names files and why they were refused (DuckDB's message may quote a line): audited.
+      await services.audit(c.get('user'), { action: 'import_log', outcome: `${rows.length} entries` });
       return c.json(rows);
     })
     .get('/:id/errors', async (c) => {
@@ -78,7 +81,7 @@ export function importRoutes(runtime: ApiRuntime) {
       if (!Number.isInteger(id) || id < 1) throw badRequest('id: must be an import id (a positive whole number)');
       const rows = await services.warehouse.withConnection(async (connection) => {
         const exists = await connection.runAndReadAll('SELECT 1 FROM import_log WHERE import_id = ?', [id]);
-        if (exists.currentRowCount === 0) throw new ApiError(404, 'not_found', `No import with id ${id}.`);
+        if (exists.currentRowCount === 0) return null;
         return (
           await connection.runAndReadAll(
             `SELECT line, column_name AS "column", message, raw_line AS "rawLine"
@@ -87,6 +90,14 @@ export function importRoutes(runtime: ApiRuntime) {
           )
         ).getRowObjectsJson();
       });
+      // Rejected rows are shown as delivered (patient ids, dates, diagnoses): who looked is audited.
+      await services.audit(c.get('user'), {
+        action: 'import_errors',
+        target: `import ${id}`,
+        parameters: { importId: id },
+        outcome: rows ? `${rows.length} rows` : 'not found',
+      });
+      if (!rows) throw new ApiError(404, 'not_found', `No import with id ${id}.`);
       return c.json(rows);
     });
 }

@@ -146,11 +146,66 @@ describe('POST /api/imports', () => {
   });
 
   it('audits each uploaded file', async () => {
-    await api.auditLog.flush();
-    const rows = await api.warehouse.withConnection(async (c) =>
-      (await c.runAndReadAll(`SELECT target, outcome FROM audit_log WHERE action = 'import' ORDER BY id`)).getRowObjectsJS(),
-    );
+    const rows = await audited('import');
     expect(rows.map((r) => r.target)).toEqual(expect.arrayContaining(['kad-mai.csv', 'kad-juni.csv']));
     expect(String(rows.find((r) => r.target === 'kad-juni.csv')?.outcome)).toContain('rejected');
+  });
+
+  it('reports a row with too few values with its line and count, over HTTP as on the command line', async () => {
+    // Issue 9: line 4 of a 12-column file holds 4 values.
+    const text = csv(hospitalColumns, [stay({ opphold_id: 'SH1' }), stay({ opphold_id: 'SH2' })]) + 'H00802;HP00802;4204;80\n';
+    const file = ((await (await upload({ 'kort-rad.csv': text }, admin, { acceptRejects: 'true' })).json()) as ImportSummary).files[0]!;
+    expect(file).toMatchObject({ status: 'imported', rowsRead: 3, rowsImported: 2, rowsRejected: 1 });
+    const message = 'the row has 4 values instead of 12 (a value or a delimiter is missing)';
+    expect(file.errors).toEqual([{ line: 4, column: 'kjonn', message }]);
+    expect(await (await api.get(`/api/imports/${file.importId}/errors`, admin)).json()).toEqual([
+      { line: 4, column: 'kjonn', message, rawLine: 'H00802;HP00802;4204;80' },
+    ]);
+  });
+});
+
+/** The audit log's entries of one action, oldest first, after writing what is queued. */
+async function audited(action: string): Promise<{ username: string | null; target: string | null; parameters: unknown; outcome: string | null }[]> {
+  await api.auditLog.flush();
+  const rows = await api.privateStore.withConnection(async (c) =>
+    (await c.runAndReadAll(`SELECT username, target, parameters, outcome FROM audit_log WHERE action = $1 ORDER BY id`, [action])).getRowObjectsJS(),
+  );
+  return rows.map((r) => ({
+    username: r.username as string | null,
+    target: r.target as string | null,
+    parameters: r.parameters === null ? null : JSON.parse(String(r.parameters)),
+    outcome: r.outcome as string | null,
+  }));
+}
+
+describe('the audit of refusals and of the views that show file contents', () => {
+  it('records each 403 with the user, the path, the method and the role it needed', async () => {
+    const viewer = await api.userToken('viewer3', 'viewer');
+    const leader = await api.userToken('leader3', 'leader', ['4204']);
+    expect((await errorOf(await upload({ 'kad.csv': goodFile }, viewer))).status).toBe(403);
+    expect((await errorOf(await api.get('/api/imports/1/errors', leader))).status).toBe(403);
+    expect((await errorOf(await api.get('/api/imports', leader))).status).toBe(403);
+    // analyst2's refused upload (the 403 test above) comes first.
+    expect(await audited('forbidden')).toEqual([
+      { username: 'analyst2', target: '/api/imports', parameters: { method: 'POST', required: ['admin'] }, outcome: 'refused: role analyst' },
+      { username: 'viewer3', target: '/api/imports', parameters: { method: 'POST', required: ['admin'] }, outcome: 'refused: role viewer' },
+      { username: 'leader3', target: '/api/imports/1/errors', parameters: { method: 'GET', required: ['admin'] }, outcome: 'refused: role leader' },
+      { username: 'leader3', target: '/api/imports', parameters: { method: 'GET', required: ['admin'] }, outcome: 'refused: role leader' },
+    ]);
+    // Refused before anything was read: no view of the import was recorded for them.
+    expect((await audited('import_errors')).filter((r) => r.username !== 'admin1')).toEqual([]);
+  });
+
+  it('records who looked at an import\'s rejected rows and at the import log', async () => {
+    const before = (await audited('import_errors')).length;
+    const file = ((await (await upload({ 'kad-juli.csv': badFile.replace(/uq-/g, 'us-') }, admin, { acceptRejects: 'true' })).json()) as ImportSummary).files[0]!;
+    expect((await api.get(`/api/imports/${file.importId}/errors`, admin)).status).toBe(200);
+    expect((await errorOf(await api.get('/api/imports/9999/errors', admin))).status).toBe(404);
+    const log = (await (await api.get('/api/imports', admin)).json()) as unknown[];
+    expect((await audited('import_errors')).slice(before)).toEqual([
+      { username: 'admin1', target: `import ${file.importId}`, parameters: { importId: file.importId }, outcome: '1 rows' },
+      { username: 'admin1', target: 'import 9999', parameters: { importId: 9999 }, outcome: 'not found' },
+    ]);
+    expect((await audited('import_log')).at(-1)).toEqual({ username: 'admin1', target: null, parameters: null, outcome: `${log.length} entries` });
   });
 });
