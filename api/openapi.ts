@@ -45,7 +45,9 @@ export const openApiDocument = {
     title: 'Styringsdata API',
     version: '1.0.0',
     description:
-      'Steering data for Norwegian municipalities. Log in with POST /api/auth/login; send the session cookie or `Authorization: Bearer <token>`. Errors are `{"error":{"code","message"}}`.',
+      'Steering data for Norwegian municipalities. Log in with POST /api/auth/login; send the session cookie or `Authorization: Bearer <token>`. Errors are `{"error":{"code","message"}}`. ' +
+      'Every POST/DELETE sent with the session cookie (and the login) must be `Content-Type: application/json` (multipart/form-data for uploads) and come from this server\'s own pages (Origin / Sec-Fetch-Site), else 403 `csrf`; Bearer requests are not checked. ' +
+      'Bodies are limited before they are read (login 4 KB, /api/sql 1 MB, other JSON 256 KB, uploads 2 GB), else 413 `too_large`. See docs/security.md.',
   },
   servers: [{ url: '/' }],
   security: [{ bearer: [] }, { cookie: [] }],
@@ -317,3 +319,11 @@ export const openApiDocument = {
     },
   },
 } as const;
+
+// Every state-changing operation can also meet the edge's refusals (api/edge/*): say so once here.
+for (const operations of Object.values(openApiDocument.paths) as Record<string, { responses: Record<string, unknown> }>[])
+  for (const [method, operation] of Object.entries(operations))
+    if (['post', 'put', 'patch', 'delete'].includes(method)) {
+      operation.responses['403'] ??= error('The role may not do this, or `csrf`: a cookie request that is not same-origin JSON.');
+      operation.responses['413'] ??= error('The body is larger than this route accepts (`too_large`).');
+    }
