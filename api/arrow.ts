@@ -16,7 +16,7 @@ import {
   vectorFromArray,
   type DataType,
 } from 'apache-arrow';
-import type { MetricResponse, MetricRow } from './types.ts';
+import type { MetricResponse, MetricRow } from '../contract/types.ts';
 
 export const arrowMediaType = 'application/vnd.apache.arrow.stream';
 

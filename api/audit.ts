@@ -5,7 +5,7 @@
 // wait for a database write; flush() writes what is queued (shutdown, tests).
 import type { AuditEntry } from './env.ts';
 import type { PrivateStore } from './private-store.ts';
-import type { SessionUser } from './types.ts';
+import type { SessionUser } from '../contract/types.ts';
 
 interface QueuedEntry {
   at: number;

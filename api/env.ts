@@ -2,7 +2,7 @@
 // protected router runs; `services` is set for every request.
 import type { Warehouse } from '../pipeline/db.ts';
 import type { PrivateStore } from './private-store.ts';
-import type { SessionUser } from './types.ts';
+import type { SessionUser } from '../contract/types.ts';
 
 export interface AuditEntry {
   /** e.g. 'metric', 'compare', 'sql', 'import', 'login' */

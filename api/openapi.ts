@@ -1,5 +1,5 @@
 // The OpenAPI 3.0 document served at GET /api/openapi.json (validated by tests/api/openapi.test.ts).
-import { diagnosisGroups, metricIds } from './types.ts';
+import { diagnosisGroups, metricIds } from '../contract/types.ts';
 
 const json = (schema: object) => ({ 'application/json': { schema } });
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });

@@ -1,7 +1,7 @@
 // The server behind `npm start`: the only process that opens the database. It serves the API and the
 // dashboard (web/build, with a fallback to index.html for the single-page app's routes) on one port,
 // writes server.json next to the database so that `npm run import` can hand its files over, and shuts
-// down cleanly (hand-off protocol: api/handoff.ts): stop accepting, let a running import finish, write
+// down cleanly (hand-off protocol: pipeline/handoff-client.ts): stop accepting, let a running import finish, write
 // the audit queue, close both files. Users, sessions, audit and saved queries live in the private store
 // (api/private-store.ts), a second file with its own instance; tables an older warehouse still holds
 // are moved there on start. Everything it writes is private to its user (umask 077, 0700/0600).
@@ -17,7 +17,7 @@ import { importDirectoryFor, lockDown, openWarehouse } from '../pipeline/db.ts';
 import { usePrivateUmask, writePrivateFileFresh } from '../pipeline/private-files.ts';
 import { buildApp, type AppOptions, type StyringsdataApp } from './app.ts';
 import { httpTimeouts } from './edge/http-timeouts.ts';
-import { handOffPath, type HandOffFile } from './handoff.ts';
+import { handOffPath, type HandOffFile } from '../pipeline/handoff-client.ts';
 import { installMetricViews } from './metrics/engine.ts';
 import { ensureDerived } from './metrics/derived.ts';
 import { migrateFromWarehouse } from './private-migration.ts';

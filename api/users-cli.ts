@@ -11,7 +11,7 @@ import { usePrivateUmask } from '../pipeline/private-files.ts';
 import { createUser, disableUser, listUsers, resetPassword, roles, UserError } from './auth/users.ts';
 import { migrateFromWarehouse, MigrationConflict } from './private-migration.ts';
 import { openPrivateStore, privateStorePathFor, type PrivateStore } from './private-store.ts';
-import type { Role } from './types.ts';
+import type { Role } from '../contract/types.ts';
 
 const usage = `Usage: npm run users -- <command>
   add NAME --role admin|analyst|leader|viewer [--municipality CODE]...

@@ -3,7 +3,7 @@
 // municipality is theirs; a viewer sees no row unsuppressed. The suppression rule itself (thresholds,
 // secondary cells) lives in metrics/suppression.ts.
 import type { ReferenceData } from './reference.ts';
-import type { MetricRow, SessionUser } from './types.ts';
+import type { MetricRow, SessionUser } from '../contract/types.ts';
 
 /** null = the user sees everything unsuppressed. */
 export function maySeeFor(user: SessionUser, reference: ReferenceData): ((row: MetricRow) => boolean) | null {

@@ -18,7 +18,7 @@ import * as engine from '../api/metrics/engine.ts';
 import { buildMetricQuery } from '../api/metrics/query-sql.ts';
 import { monthStart, municipalityTargets, parseAge, readTargetDirectory, unitTargets } from '../api/metrics/targets.ts';
 import { startServer, type RunningServer } from '../api/server.ts';
-import { metricIds, type MetricId, type MetricQuery } from '../api/types.ts';
+import { metricIds, type MetricId, type MetricQuery } from '../contract/types.ts';
 import { generateFixtures } from '../fixtures/generate.ts';
 import { openWarehouse } from '../pipeline/db.ts';
 import { importFiles } from '../pipeline/import.ts';

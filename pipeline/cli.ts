@@ -1,10 +1,10 @@
 // npm run import -- [--db PATH] [--json] [--accept-rejects] FILE...
 // Exit codes: 0 every file imported or unchanged, 1 at least one file rejected, 2 usage error.
 // When a running server holds the database (DuckDB allows one process per file), the files are
-// handed to it (api/handoff.ts) and its answer is reported the same way.
+// handed to it (handoff-client.ts) and its answer is reported the same way.
 import { existsSync, statSync } from 'node:fs';
-import { importThroughServer, readHandOff } from '../api/handoff.ts';
-import type { ImportSummary } from '../api/types.ts';
+import { importThroughServer, readHandOff } from './handoff-client.ts';
+import type { ImportSummary } from '../contract/types.ts';
 import { defaultDatabasePath, openWarehouse, type Warehouse } from './db.ts';
 import { importFiles, type ImportProgress } from './import.ts';
 import { usePrivateUmask } from './private-files.ts';

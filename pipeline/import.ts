@@ -4,7 +4,7 @@
 import { stat } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { ExtractKind, FileImportResult, ImportError, ImportSummary } from '../api/types.ts';
+import type { ExtractKind, FileImportResult, ImportError, ImportSummary } from '../contract/types.ts';
 import { importDirectoryFor, type Warehouse } from './db.ts';
 import { encodingOf, readHeader, scanFile } from './detect.ts';
 import { matchKind } from './kinds.ts';

@@ -1,7 +1,7 @@
 // The four extract kinds of shared/spec/extracts.md: their columns, English aliases and value types,
 // and how a header is recognised as one of them. The validation SQL (validate.ts) is generated from
 // these definitions, so a column's rule lives here once.
-import type { ExtractKind } from '../api/types.ts';
+import type { ExtractKind } from '../contract/types.ts';
 
 export type FieldType =
   | 'text'

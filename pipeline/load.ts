@@ -2,7 +2,7 @@
 // rows, record the attempt (import_log + import_rejected_row). Readers on other connections see the
 // old data until COMMIT (DuckDB MVCC), never half an import.
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { ExtractKind } from '../api/types.ts';
+import type { ExtractKind } from '../contract/types.ts';
 import { sqlString } from './fieldSql.ts';
 import { collectRejected, timed, type StagedSource } from './validate.ts';
 

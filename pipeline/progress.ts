@@ -1,6 +1,6 @@
 // What `npm run import` shows a person: a progress bar on a terminal while a big file is read, and a
 // summary table with the first errors of each file at the end. Pure formatting, no I/O.
-import type { FileImportResult, ImportSummary } from '../api/types.ts';
+import type { FileImportResult, ImportSummary } from '../contract/types.ts';
 import type { ImportProgress } from './import.ts';
 
 /** Files smaller than this finish too fast for a bar to help. */

@@ -9,7 +9,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { ensureAdmin, firstAdminMessage } from '../api/auth/first-admin.ts';
 import { UserError } from '../api/auth/users.ts';
-import { handOffPath, readHandOff } from '../api/handoff.ts';
+import { handOffPath, readHandOff } from '../pipeline/handoff-client.ts';
 import { migrateFromWarehouse, MigrationConflict } from '../api/private-migration.ts';
 import { openPrivateStore, privateStorePathFor } from '../api/private-store.ts';
 import { startServer } from '../api/server.ts';

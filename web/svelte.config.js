@@ -8,7 +8,7 @@ export default {
   preprocess: vitePreprocess(),
   kit: {
     adapter: adapter({ pages: 'build', assets: 'build', fallback: 'index.html', strict: false }),
-    // Shared API types (type-only imports: nothing from api/ ends up in the bundle).
-    alias: { $api: '../api' },
+    // The types and constant lists shared with the API and the pipeline (contract/types.ts: no runtime imports).
+    alias: { $contract: '../contract' },
   },
 };

@@ -6,7 +6,7 @@ import { getCookie } from 'hono/cookie';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../http-error.ts';
 import type { ApiRuntime } from '../runtime.ts';
-import type { Role, SessionUser } from '../types.ts';
+import type { Role, SessionUser } from '../../contract/types.ts';
 
 export const sessionCookie = 'styringsdata_session';
 export const cliUser: SessionUser = { username: 'cli', role: 'admin', municipalities: [] };

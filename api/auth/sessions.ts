@@ -3,7 +3,7 @@
 // and are revoked by logout, by disabling the user or by a password reset.
 import { createHash, randomBytes } from 'node:crypto';
 import type { PrivateStore } from '../private-store.ts';
-import type { Role, SessionUser } from '../types.ts';
+import type { Role, SessionUser } from '../../contract/types.ts';
 
 export const defaultSessionTtlMs = 8 * 60 * 60 * 1000;
 /** Resolved sessions are remembered briefly so a cached dashboard query needs no database round trip.

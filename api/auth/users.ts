@@ -2,7 +2,7 @@
 // users CLI, the first admin (first-admin.ts), the login route, the tests and the end-to-end suite.
 import type { Warehouse } from '../../pipeline/db.ts';
 import type { PrivateStore } from '../private-store.ts';
-import type { Role, SessionUser } from '../types.ts';
+import type { Role, SessionUser } from '../../contract/types.ts';
 import { hashPassword, minimumPasswordLength } from './passwords.ts';
 
 export const roles: readonly Role[] = ['admin', 'analyst', 'leader', 'viewer'];

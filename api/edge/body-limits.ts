@@ -3,7 +3,7 @@
 // arrives and refused as soon as it passes the limit. @hono/node-server then drains at most 64 MB or
 // 0.5 s of what the client still sends and closes the connection, so a 200 MB body costs neither
 // memory nor time. Uploads (multipart POST /api/imports) are the one exception: they stream to disk
-// with their own limit (runtime.maxUploadBytes, api/routes/upload-stream.ts).
+// with their own limit (runtime.maxUploadBytes, api/edge/upload-stream.ts).
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { ApiError } from '../http-error.ts';

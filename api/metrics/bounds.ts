@@ -2,7 +2,7 @@
 // (from=0001-01&to=9999-12) made person-years for 120 000 months × every population row: 6 GB and
 // minutes of CPU. Four limits, each answered with a message that says what to change:
 //   - the period must lie in a window around the years that have data (checked at the edge, where
-//     the defaults are filled in: metric-params.ts);
+//     the defaults are filled in: params.ts);
 //   - an answer has at most maxCells cells (targets × periods);
 //   - an uncached query is interrupted inside DuckDB after timeoutMs (504);
 //   - at most maxConcurrent uncached queries run at once; the others wait up to queueWaitMs, then 503
@@ -10,7 +10,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ApiError } from '../http-error.ts';
 import { Semaphore } from '../sql/semaphore.ts';
-import type { PeriodGrain } from '../types.ts';
+import type { PeriodGrain } from '../../contract/types.ts';
 
 export interface MetricLimits {
   /** Largest answer: targets × periods. */

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { MetricId, MetricInfo, MetricUnit, ServiceArea } from '../types.ts';
+import type { MetricId, MetricInfo, MetricUnit, ServiceArea } from '../../contract/types.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 

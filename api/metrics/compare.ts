@@ -1,6 +1,6 @@
 // Funnel limits, outliers and variation across the rows of a comparison (one row per municipality
 // or unit over the whole period).
-import type { CompareResponse, FunnelPoint, MetricRow } from '../types.ts';
+import type { CompareResponse, FunnelPoint, MetricRow } from '../../contract/types.ts';
 import type { MetricKind } from './catalogue.ts';
 import { funnelDenominators, rateLimits, shareLimits, variation, z95, z998 } from './statistics.ts';
 

@@ -4,7 +4,7 @@
 // the SQL files.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Warehouse } from '../../pipeline/db.ts';
-import { diagnosisGroups, type CompareResponse, type MetricQuery, type MetricResponse, type MetricRow } from '../types.ts';
+import { diagnosisGroups, type CompareResponse, type MetricQuery, type MetricResponse, type MetricRow } from '../../contract/types.ts';
 import { metricCatalogue, metricSql, analystObjects, byDayOnlyMessage, specOf, sqlFiles, sqlOf, type MetricSpec } from './catalogue.ts';
 import { buildMetricQuery } from './query-sql.ts';
 import { dropOutdatedDerived, ensureDerived, refreshDerived } from './derived.ts';

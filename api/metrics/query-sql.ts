@@ -2,7 +2,7 @@
 // periods, filtered, summed per target (municipality, collaboration or unit) and, for rates, divided
 // by person-years (with age–sex standardisation on request). Only validated enumerations and fixed
 // fragments are spliced in; every user-influenced value is a prepared-statement parameter.
-import type { PeriodGrain } from '../types.ts';
+import type { PeriodGrain } from '../../contract/types.ts';
 import type { MetricSpec } from './catalogue.ts';
 
 export interface Target {

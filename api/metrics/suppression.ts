@@ -3,8 +3,11 @@
 // threshold. A suppressed row shows neither count nor value nor interval. When a table shows a
 // total with its parts, one hidden part could be recovered by subtraction, so a second part (the
 // smallest visible one the viewer may not see) is suppressed too — or the total if no part can be.
-// Pure: the API decides who may see what and passes it in as `maysee`.
-import type { MetricRow } from '../types.ts';
+// suppressRows is pure: it is told who may see what (`maysee`). suppressFor applies it to an answer
+// for one user (who may see what: api/visibility.ts), with a collaboration's members as its parts.
+import type { MetricResponse, MetricRow, SessionUser } from '../../contract/types.ts';
+import type { ReferenceData } from '../reference.ts';
+import { maySeeFor } from '../visibility.ts';
 
 export interface SuppressionOptions {
   /** Whether the viewer may see this row unsuppressed (analysts: always; leaders: their own municipalities). */
@@ -63,4 +66,32 @@ export function suppressRows(rows: MetricRow[], options: SuppressionOptions): Me
     if (second !== undefined) out[second] = hide(out[second]!);
   }
   return out;
+}
+
+/**
+ * The response with the rows this user may not see suppressed. Where a collaboration's total is shown
+ * with some of its members, each period's total and member rows form one table, so that a hidden
+ * member cannot be recovered by subtraction (suppressRows hides a second cell).
+ */
+export function suppressFor<R extends MetricResponse>(response: R, user: SessionUser, reference: ReferenceData): R {
+  const maysee = maySeeFor(user, reference);
+  if (!maysee) return response;
+  const shownCollaborations = [
+    ...new Set(response.rows.map((row) => row.municipality).filter((id) => id && reference.collaborationMembers.has(id))),
+  ] as string[];
+  const tableOf = (row: MetricRow): string => {
+    const area = row.municipality ?? '';
+    if (shownCollaborations.includes(area)) return `${row.period}|${area}`;
+    const collaboration = shownCollaborations.find((id) => reference.collaborationMembers.get(id)!.includes(area));
+    return `${row.period}|${collaboration ?? `alone:${area}`}`;
+  };
+  const rows = suppressRows(response.rows, {
+    maysee,
+    share: response.unit === 'percent',
+    totalKey:
+      shownCollaborations.length > 0
+        ? { group: tableOf, isTotal: (row) => shownCollaborations.includes(row.municipality ?? '') }
+        : undefined,
+  });
+  return { ...response, rows };
 }

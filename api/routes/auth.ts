@@ -7,10 +7,9 @@ import { authenticate, requestToken, sessionCookie } from '../auth/middleware.ts
 import { PasswordCheckBusy, timingDummyHash, verifyPassword } from '../auth/passwords.ts';
 import { findUser } from '../auth/users.ts';
 import type { AppEnv } from '../env.ts';
-import { ApiError, badRequest } from '../http-error.ts';
+import { ApiError, badRequest, describeIssues } from '../http-error.ts';
 import type { ApiRuntime } from '../runtime.ts';
-import type { SessionUser } from '../types.ts';
-import { describeIssues } from './metric-params.ts';
+import type { SessionUser } from '../../contract/types.ts';
 
 const credentials = z.object({
   username: z.string().min(1, 'is required').max(64, 'is too long'),

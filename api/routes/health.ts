@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../env.ts';
 import type { ApiRuntime } from '../runtime.ts';
-import { cachedDataThrough } from './metric-answer.ts';
+import { cachedDataThrough } from '../metrics/answer.ts';
 
 export function healthRoutes(runtime: ApiRuntime) {
   return new Hono<AppEnv>().get('/', async (c) =>

@@ -12,13 +12,12 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { requireRole } from '../auth/middleware.ts';
 import type { AppEnv } from '../env.ts';
-import { ApiError, badRequest } from '../http-error.ts';
+import { ApiError, badRequest, describeIssues } from '../http-error.ts';
 import type { ApiRuntime } from '../runtime.ts';
-import type { FileImportResult, ImportSummary, SessionUser } from '../types.ts';
+import type { FileImportResult, ImportSummary, SessionUser } from '../../contract/types.ts';
 import { importFile } from '../../pipeline/import.ts';
 import { refreshDerived } from '../metrics/derived.ts';
-import { describeIssues } from './metric-params.ts';
-import { saveMultipart } from './upload-stream.ts';
+import { saveMultipart } from '../edge/upload-stream.ts';
 
 const handOff = z.object({
   paths: z.array(z.string().refine(isAbsolute, 'must be absolute paths')).min(1, 'give at least one file'),

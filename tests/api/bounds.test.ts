@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { estimateBytes, QueryCache } from '../../api/cache.ts';
 import { MetricGate, metricLimitsFromEnv, type MetricLimits } from '../../api/metrics/bounds.ts';
 import { queryMetric } from '../../api/metrics/engine.ts';
-import type { MetricResponse } from '../../api/types.ts';
+import type { MetricResponse } from '../../contract/types.ts';
 import { apiHarness, errorOf, type ApiHarness } from './harness.ts';
 import { seedSql } from './seed.ts';
 

@@ -2,7 +2,7 @@
 // default period, a collaboration with its members, JSON and Arrow, each role.
 import { tableFromIPC } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { metricIds, type CompareResponse, type MetricResponse } from '../../api/types.ts';
+import { metricIds, type CompareResponse, type MetricResponse } from '../../contract/types.ts';
 import { demoDatabaseCopy } from '../helpers/demo.ts';
 import { apiHarness, type ApiHarness } from './harness.ts';
 

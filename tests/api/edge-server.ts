@@ -6,7 +6,7 @@ import pino from 'pino';
 import { createUser } from '../../api/auth/users.ts';
 import type { AppOptions } from '../../api/app.ts';
 import { startServer, type RunningServer } from '../../api/server.ts';
-import type { Role } from '../../api/types.ts';
+import type { Role } from '../../contract/types.ts';
 import { tempDir } from '../helpers/temp.ts';
 
 export const dashboardHtml =

@@ -8,7 +8,7 @@ import { buildApp, type AppOptions, type StyringsdataApp } from '../../api/app.t
 import { createUser } from '../../api/auth/users.ts';
 import { installMetricViews } from '../../api/metrics/engine.ts';
 import { openPrivateStore, privateStorePathFor, type PrivateStore } from '../../api/private-store.ts';
-import type { Role } from '../../api/types.ts';
+import type { Role } from '../../contract/types.ts';
 import { lockDown, openWarehouse, type Warehouse } from '../../pipeline/db.ts';
 import { tempDir } from '../helpers/temp.ts';
 

@@ -4,7 +4,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ImportSummary, MetricResponse } from '../../api/types.ts';
+import type { ImportSummary, MetricResponse } from '../../contract/types.ts';
 import { apiHarness, errorOf, type ApiHarness } from './harness.ts';
 import { seedSql } from './seed.ts';
 import { csv, hospitalColumns, stay } from '../pipeline/extracts.ts';

@@ -3,7 +3,7 @@
 // Data: tests/api/seed.ts (KAD stays 2024: 4204 20, 4223 3, 4218 7; collaboration 30).
 import { tableFromIPC } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MetricResponse, MetricRow } from '../../api/types.ts';
+import type { MetricResponse, MetricRow } from '../../contract/types.ts';
 import { apiHarness, type ApiHarness } from './harness.ts';
 import { seedSql } from './seed.ts';
 

@@ -6,7 +6,7 @@ import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, statSync, sy
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import { handOffPath, isProcessAlive, readHandOff } from '../../api/handoff.ts';
+import { handOffPath, isProcessAlive, readHandOff } from '../../pipeline/handoff-client.ts';
 import { privateStorePathFor } from '../../api/private-store.ts';
 import { startServer } from '../../api/server.ts';
 import { importDirectoryFor } from '../../pipeline/db.ts';

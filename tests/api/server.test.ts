@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { handOffPath, importThroughServer, readHandOff } from '../../api/handoff.ts';
+import { handOffPath, importThroughServer, readHandOff } from '../../pipeline/handoff-client.ts';
 import { startServer, type RunningServer } from '../../api/server.ts';
 import { tempDir } from '../helpers/temp.ts';
 

@@ -1,12 +1,15 @@
 // The dashboard end to end, in real headless Chromium against the real server on the demo data:
 // log in, the overview for 4223 shows the API's numbers, English, the comparison's funnel plot is
 // drawn, a shared URL lands on the same view (and back/forward work), a viewer sees "skjult" where the
-// admin sees a number, and no page logs an error. Screenshots: test-results/e2e/*.png.
+// admin sees a number, an admin who names no place lands on one with figures on every page and a place
+// without figures names those that have them, and no page logs an error. Screenshots: test-results/e2e/*.png.
+// Expected texts are written with Intl here, not with the dashboard's format.ts, and the periods are
+// worked out by hand: the demo data runs through 31 December 2025 (asserted where it matters), so a
+// card's latest month is December 2025, except readmissions, whose December discharges lack their 30
+// days of follow-up: November 2025. A page without a period in its URL shows January two years before
+// its last month: 2023-01 … 2025-12 (readmissions 2023-01 … 2025-11).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MetricId, MetricResponse, MetricRow } from '../../api/types.ts';
-import { formatPeriod, formatValue } from '../../web/src/lib/format.ts';
-import { addMonths } from '../../web/src/lib/months.ts';
-import { defaultLastMonth, followUpDays, lastCompleteMonth, latestMonth, windowsEndingAt } from '../../web/src/lib/overview.ts';
+import type { MetricId, MetricResponse, MetricRow } from '../../contract/types.ts';
 import { apiFromPage, login, openPage, paintedPixels, startDashboard, type Dashboard, type TestPage } from './harness.ts';
 
 let dashboard: Dashboard;
@@ -27,9 +30,17 @@ async function withPage(run: (testPage: TestPage) => Promise<void>): Promise<voi
   }
 }
 
+const demoDataThrough = '2025-12-31';
+const oneDecimal = new Intl.NumberFormat('nb-NO', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+/** A share given in percent points as bokmål writes it: 15.24 → `15,2 %` (non-breaking space). */
+const percent = (points: number) =>
+  new Intl.NumberFormat('nb-NO', { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(points / 100);
+/** `2025-11` → `november 2025`. */
+const monthName = (month: string) =>
+  new Intl.DateTimeFormat('nb-NO', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${month}-01T00:00:00Z`));
 const suppressedText = 'skjult (< 5)';
-const shown = (row: MetricRow | undefined, unit: MetricResponse['unit'], lang: 'nb' | 'en' = 'nb') =>
-  !row ? '–' : row.suppressed ? (lang === 'nb' ? suppressedText : 'hidden (< 5)') : row.value === null ? '–' : formatValue(row.value, unit, lang);
+const shown = (row: MetricRow | undefined, unit: MetricResponse['unit']) =>
+  !row ? '–' : row.suppressed ? suppressedText : row.value === null ? '–' : unit === 'percent' ? percent(row.value) : oneDecimal.format(row.value);
 
 describe('dashboard', () => {
   it('logs in, shows the overview for 4223 with the API’s numbers, and switches to English', async () => {
@@ -40,20 +51,22 @@ describe('dashboard', () => {
       await expect.poll(() => page.getByTestId('user').textContent()).toContain('e2e-admin (administrator)');
       await expect.poll(() => page.getByTestId('data-through').textContent()).toMatch(/^Data til og med \d{1,2}\. \p{L}+ \d{4}$/u);
 
-      const health = await apiFromPage<{ dataThrough: string }>(page, '/api/health');
-      for (const metric of ['readmissions', 'discharge-ready-days', 'kad-bed-days', 'acute-admissions'] as const) {
-        const through = lastCompleteMonth(health.dataThrough, followUpDays[metric] ?? 0);
+      expect((await apiFromPage<{ dataThrough: string }>(page, '/api/health')).dataThrough.slice(0, 10)).toBe(demoDataThrough);
+      // Latest month and the rolling 12 months ending there (see the header).
+      const cards = [
+        { metric: 'readmissions', latest: '2025-11', from: '2024-12' },
+        { metric: 'discharge-ready-days', latest: '2025-12', from: '2025-01' },
+        { metric: 'kad-bed-days', latest: '2025-12', from: '2025-01' },
+        { metric: 'acute-admissions', latest: '2025-12', from: '2025-01' },
+      ];
+      for (const { metric, latest, from } of cards) {
         const card = page.getByTestId(`card-${metric}`);
         await card.locator('[data-field="rolling"]').waitFor({ timeout: 30_000 });
-        const monthly = await apiFromPage<MetricResponse>(page, `/api/metrics/${metric}?municipality=4223&by=month&from=${addMonths(through, -35)}&to=${through}`);
-        const latest = latestMonth(monthly.rows)!;
-        const { rolling } = windowsEndingAt(latest);
-        const total = await apiFromPage<MetricResponse>(page, `/api/metrics/${metric}?municipality=4223&by=total&from=${rolling.from}&to=${rolling.to}`);
+        const total = await apiFromPage<MetricResponse>(page, `/api/metrics/${metric}?municipality=4223&by=total&from=${from}&to=${latest}`);
+        const month = await apiFromPage<MetricResponse>(page, `/api/metrics/${metric}?municipality=4223&by=month&from=${latest}&to=${latest}`);
         expect(await card.locator('[data-field="rolling"]').textContent(), metric).toBe(shown(total.rows[0], total.unit));
-        expect(await card.locator('[data-field="latest"]').textContent(), metric).toBe(
-          shown(monthly.rows.find((r) => r.period === latest), monthly.unit),
-        );
-        expect(await card.textContent()).toContain(formatPeriod(latest, 'nb'));
+        expect(await card.locator('[data-field="latest"]').textContent(), metric).toBe(shown(month.rows[0], month.unit));
+        expect(await card.textContent()).toContain(`Siste måned (${monthName(latest)})`);
       }
       await page.getByTestId('card-kad-occupancy').locator('[data-field="rolling"]').waitFor({ timeout: 30_000 });
       expect(await paintedPixels(page, '[data-testid="card-readmissions"] [data-testid="sparkline"]')).toBeGreaterThan(50);
@@ -126,7 +139,7 @@ describe('dashboard', () => {
       await login(t, 'viewer', '/?m=4223');
       for (const metric of ['readmissions', 'kad-transfer-share', 'kad-stays', 'discharge-ready-days'] as MetricId[]) {
         const answer = await apiFromPage<MetricResponse>(t.page, `/api/metrics/${metric}?municipality=4223&by=month`);
-        const last = defaultLastMonth(metric, answer.dataThrough) ?? answer.to; // the page's default window
+        const last = metric === 'readmissions' ? '2025-11' : answer.to; // the page's default window (see the header)
         const row = answer.rows.find((r) => r.suppressed && r.municipality === '4223' && r.period <= last);
         if (row) {
           target = { metric, row };
@@ -137,7 +150,7 @@ describe('dashboard', () => {
       const municipalities = await apiFromPage<{ code: string; name: string }[]>(t.page, '/api/municipalities');
       name = municipalities.find((m) => m.code === '4223')!.name;
       await t.page.goto(`/metric/${target!.metric}?m=4223`);
-      const row = t.page.locator('tbody tr', { hasText: formatPeriod(target!.row.period, 'nb') }).filter({ hasText: name }).first();
+      const row = t.page.locator('tbody tr', { hasText: monthName(target!.row.period) }).filter({ hasText: name }).first();
       await row.waitFor({ timeout: 30_000 });
       expect(await row.textContent()).toContain(suppressedText);
       await row.scrollIntoViewIfNeeded();
@@ -145,7 +158,7 @@ describe('dashboard', () => {
     });
     await withPage(async (t) => {
       await login(t, 'admin', `/metric/${target!.metric}?m=4223`);
-      const row = t.page.locator('tbody tr', { hasText: formatPeriod(target!.row.period, 'nb') }).filter({ hasText: name }).first();
+      const row = t.page.locator('tbody tr', { hasText: monthName(target!.row.period) }).filter({ hasText: name }).first();
       await row.waitFor({ timeout: 30_000 });
       expect(await row.textContent()).not.toContain('skjult');
       expect(await row.locator('td').nth(4).textContent()).toMatch(/\d/);
@@ -163,12 +176,12 @@ describe('dashboard', () => {
   it('ends a readmission page at the last month with complete follow-up when the URL names no period', async () => {
     await withPage(async (t) => {
       await login(t, 'admin', '/metric/readmissions?m=4223');
-      const health = await apiFromPage<{ dataThrough: string }>(t.page, '/api/health');
-      const last = defaultLastMonth('readmissions', health.dataThrough)!;
-      await expect.poll(() => t.page.getByTestId('period-to').inputValue()).toBe(last);
+      expect((await apiFromPage<{ dataThrough: string }>(t.page, '/api/health')).dataThrough.slice(0, 10)).toBe(demoDataThrough);
+      // Data through 31 December: November's discharges have had their 30 days, December's have not.
+      await expect.poll(() => t.page.getByTestId('period-to').inputValue()).toBe('2025-11');
       // The table's newest row is that month, not the partial one after it.
-      await t.page.locator('tbody tr', { hasText: formatPeriod(last, 'nb') }).first().waitFor({ timeout: 30_000 });
-      expect(await t.page.locator('tbody tr', { hasText: formatPeriod(addMonths(last, 1), 'nb') }).count()).toBe(0);
+      await t.page.locator('tbody tr', { hasText: 'november 2025' }).first().waitFor({ timeout: 30_000 });
+      expect(await t.page.locator('tbody tr', { hasText: 'desember 2025' }).count()).toBe(0);
     });
   });
 
@@ -201,6 +214,138 @@ describe('dashboard', () => {
       expect(await firstError.locator('td').nth(0).textContent()).toBe('3');
       expect(await firstError.locator('td').nth(1).textContent()).toBe('antall');
       await t.screenshot('imports');
+    });
+  });
+});
+
+// A newcomer's first screens (issue 10 §1): `npm start`, log in as admin, touch nothing. Every
+// expectation is worked out by hand from the demo's shape (see the header) or read from the API's own
+// answer, never with the dashboard's helpers. The demo's collaborations by name are Knutepunkt Sørlandet (Region Kristiansand), then Vestre Vikens
+// helsefellesskap; Oslo (0301), the first code, has no population, stays or KAD unit.
+describe('first run: an admin sees data without touching a picker', () => {
+  const knutepunkt = 'knutepunkt-sorlandet';
+  const totalOf = async (page: TestPage['page'], query: string) => {
+    const answer = await apiFromPage<MetricResponse>(page, query);
+    expect(answer.rows, query).toHaveLength(1);
+    return answer.rows[0]!.value!;
+  };
+
+  it('lands on the first collaboration; overview, metric, comparison and KAD pages all draw figures', async () => {
+    await withPage(async (t) => {
+      const { page } = t;
+      await login(t, 'admin', '/');
+      expect(new URL(page.url()).search).toBe(''); // nothing chosen: the defaults alone
+      expect((await apiFromPage<{ dataThrough: string }>(page, '/api/health')).dataThrough.slice(0, 10)).toBe(demoDataThrough);
+      await expect.poll(() => page.getByTestId('place-picker').inputValue()).toBe(knutepunkt);
+      await expect.poll(() => page.locator('h1').textContent()).toBe('Oversikt for Knutepunkt Sørlandet (Region Kristiansand)');
+
+      // Overview. Acute admissions: the 12 months up to December 2025. Readmissions need 30 days of
+      // follow-up: November's discharges are followed up by 31 December, December's are not, so their
+      // 12 months are December 2024 – November 2025. Occupancy is per unit: Kristiansand KAD is the only
+      // unit serving Knutepunkt's members.
+      const cards = [
+        { metric: 'acute-admissions', window: 'jan.–des. 2025', query: `municipality=${knutepunkt}&by=total&from=2025-01&to=2025-12`, text: (v: number) => oneDecimal.format(v) },
+        { metric: 'readmissions', window: 'des. 2024–nov. 2025', query: `municipality=${knutepunkt}&by=total&from=2024-12&to=2025-11`, text: percent },
+        { metric: 'kad-occupancy', window: 'jan.–des. 2025', query: 'unit=KRS-KAD&by=total&from=2025-01&to=2025-12', text: percent },
+      ];
+      for (const card of cards) {
+        const element = page.getByTestId(`card-${card.metric}`);
+        await element.locator('[data-field="rolling"] .value').waitFor({ timeout: 30_000 });
+        const expected = card.text(await totalOf(page, `/api/metrics/${card.metric}?${card.query}`));
+        expect(await element.locator('[data-field="rolling"]').textContent(), card.metric).toBe(expected);
+        expect(await element.locator('[data-field="window"]').textContent(), card.metric).toBe(`(${card.window})`);
+      }
+      expect(await page.getByTestId('card-kad-occupancy').textContent()).toContain('Kristiansand KAD, Kvadraturen');
+      await expect.poll(() => paintedPixels(page, '[data-testid="card-acute-admissions"] [data-testid="sparkline"]')).toBeGreaterThan(50);
+      expect(await page.getByTestId('status-empty').count()).toBe(0);
+      await t.screenshot('first-run-overview');
+
+      // Metric page (the menu's link): readmissions for the collaboration, January two years before the
+      // last complete month (2023-01) to November 2025; the table's November row is the API's figure.
+      await page.getByRole('link', { name: 'Indikator' }).click();
+      await page.waitForURL(/\/metric\/readmissions$/);
+      await expect.poll(() => page.getByTestId('period-from').inputValue()).toBe('2023-01');
+      await expect.poll(() => page.getByTestId('period-to').inputValue()).toBe('2025-11');
+      await expect.poll(() => paintedPixels(page, '[data-testid="line-chart"]')).toBeGreaterThan(500);
+      const november = await apiFromPage<MetricResponse>(page, `/api/metrics/readmissions?municipality=${knutepunkt}&by=month&from=2025-11&to=2025-11`);
+      const novemberRow = page.locator('tbody tr', { hasText: 'november 2025' });
+      expect(await novemberRow.locator('td').nth(4).textContent()).toBe(percent(november.rows[0]!.value!));
+      await t.screenshot('first-run-metric');
+
+      // Comparison: every municipality, readmissions over the same window; the top of the ranking is
+      // the highest unsuppressed value in the API's answer.
+      const compareAnswer = page.waitForResponse((r) => r.url().includes('/api/compare/readmissions'), { timeout: 30_000 });
+      await page.getByRole('link', { name: 'Sammenligning' }).click();
+      const compared = (await (await compareAnswer).json()) as { rows: MetricRow[] };
+      await expect.poll(() => page.getByTestId('period-from').inputValue()).toBe('2023-01');
+      await expect.poll(() => page.getByTestId('period-to').inputValue()).toBe('2025-11');
+      await expect.poll(() => paintedPixels(page, '[data-testid="funnel-chart"]')).toBeGreaterThan(500);
+      const highest = compared.rows.filter((r) => !r.suppressed && r.value !== null).sort((a, b) => b.value! - a.value!)[0]!;
+      await expect.poll(() => page.getByTestId('ranking').locator('tbody tr').first().locator('td').nth(1).textContent()).toContain(highest.municipality!);
+      await t.screenshot('first-run-compare');
+
+      // KAD page: Kristiansand KAD; the API's default period 2023-01 … 2025-12 spans years, so the
+      // calendar shows the 12 months up to its end: 1 January – 31 December 2025.
+      const dailyAnswer = page.waitForResponse((r) => r.url().includes('/api/metrics/kad-occupancy') && r.url().includes('by=day'), { timeout: 30_000 });
+      await page.getByRole('link', { name: 'KAD-enheter' }).click();
+      const daily = (await (await dailyAnswer).json()) as { from: string; to: string; rows: MetricRow[] };
+      expect([daily.from, daily.to, daily.rows[0]!.unit]).toEqual(['2025-01', '2025-12', 'KRS-KAD']);
+      await expect.poll(() => page.getByTestId('period-from').inputValue()).toBe('2023-01');
+      await expect.poll(() => page.getByTestId('period-to').inputValue()).toBe('2025-12');
+      await expect.poll(() => page.getByTestId('unit-picker').inputValue()).toBe('KRS-KAD');
+      await expect.poll(() => paintedPixels(page, '[data-testid="line-chart"]')).toBeGreaterThan(500);
+      await expect.poll(() => paintedPixels(page, '[data-testid="calendar-heatmap"]')).toBeGreaterThan(500);
+      const stays = await totalOf(page, `/api/metrics/kad-stays?municipality=${knutepunkt}&by=total&from=2023-01&to=2025-12`);
+      await expect.poll(() => page.getByTestId('kad-stays').locator('.total').first().textContent()).toBe(oneDecimal.format(stays));
+      await t.screenshot('first-run-kad');
+    });
+  }, 120_000);
+
+  it('says which places have figures when the chosen place has none, in bokmål and English', async () => {
+    await withPage(async (t) => {
+      const { page } = t;
+      await login(t, 'admin', '/?m=0301');
+      const empty = page.getByTestId('status-empty').first();
+      await expect.poll(() => empty.locator('p').first().textContent()).toBe('Ingen tall for Oslo.');
+      // The collaborations by name, then municipalities by 2025 population: Bærum 131 038,
+      // Kristiansand 113 920, Drammen 103 935, Asker 96 768 (the demo's population extract).
+      const links = page.getByTestId('places-with-data').locator('a');
+      expect((await links.allTextContents()).slice(0, 6)).toEqual([
+        'Knutepunkt Sørlandet (Region Kristiansand)',
+        'Vestre Vikens helsefellesskap',
+        'Bærum',
+        'Kristiansand',
+        'Drammen',
+        'Asker',
+      ]);
+      // 2 collaborations + 28 municipalities with data; 10 links shown, 20 left to the picker.
+      expect(await links.count()).toBe(10);
+      expect(await page.getByTestId('places-with-data').textContent()).toContain('og 20 til i listen «Kommune eller samarbeid».');
+      await expect.poll(() => page.getByTestId('card-readmissions').textContent()).toContain('Ingen tall for Oslo.');
+      await t.screenshot('first-run-no-data');
+
+      // A link keeps the page and changes the place: Kristiansand's overview has figures.
+      await links.filter({ hasText: /^Kristiansand$/ }).click();
+      await page.waitForURL((url) => url.searchParams.get('m') === '4204');
+      await expect.poll(() => page.getByTestId('card-acute-admissions').locator('[data-field="rolling"]').textContent(), { timeout: 30_000 }).toMatch(/^\d+,\d$/);
+      expect(await page.getByTestId('places-with-data').count()).toBe(0);
+
+      // The KAD page for Oslo (no unit serves it) says the same, and its month pickers still show the
+      // period the API answered for (its default: January 2023 – December 2025).
+      await page.goto('/kad?m=0301&lang=en');
+      await expect.poll(() => page.getByTestId('status-empty').locator('p').first().textContent()).toBe('No figures for Oslo.');
+      expect(await page.getByTestId('places-with-data').textContent()).toMatch(/^Figures exist for: Knutepunkt Sørlandet \(Region Kristiansand\), Vestre Vikens helsefellesskap, /);
+      await expect.poll(() => page.getByTestId('period-from').inputValue()).toBe('2023-01');
+      await expect.poll(() => page.getByTestId('period-to').inputValue()).toBe('2025-12');
+      expect(await page.getByTestId('places-with-data').locator('a').first().getAttribute('href')).toBe('/kad?m=knutepunkt-sorlandet&lang=en');
+    });
+  });
+
+  it('puts a leader on their own municipality', async () => {
+    await withPage(async (t) => {
+      await login(t, 'leader', '/');
+      await expect.poll(() => t.page.getByTestId('place-picker').inputValue()).toBe('4223');
+      await t.page.getByTestId('card-acute-admissions').locator('[data-field="rolling"]').waitFor({ timeout: 30_000 });
     });
   });
 });

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analystObjects, dataThrough, installMetricViews, metricCatalogue, metricSql, queryMetric } from '../../api/metrics/engine.ts';
-import { metricIds } from '../../api/types.ts';
+import { metricIds } from '../../contract/types.ts';
 import { testWarehouse, type TestWarehouse } from './fixture.ts';
 
 let t: TestWarehouse;

@@ -2,7 +2,7 @@
 // refreshDerived(), or automatically before the next metric query when nobody called it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryMetric, refreshDerived } from '../../api/metrics/engine.ts';
-import type { MetricQuery } from '../../api/types.ts';
+import type { MetricQuery } from '../../contract/types.ts';
 import { testWarehouse, type TestWarehouse } from './fixture.ts';
 
 let t: TestWarehouse;

@@ -2,7 +2,7 @@
 // each night in its own month; cost by the rate of the night's year.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryMetric } from '../../api/metrics/engine.ts';
-import type { MetricQuery } from '../../api/types.ts';
+import type { MetricQuery } from '../../contract/types.ts';
 import { testWarehouse, type TestWarehouse } from './fixture.ts';
 
 let t: TestWarehouse;

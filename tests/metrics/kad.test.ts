@@ -3,7 +3,7 @@
 // person-years Jan = 310, Feb = 290).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryMetric } from '../../api/metrics/engine.ts';
-import type { MetricId, MetricQuery } from '../../api/types.ts';
+import type { MetricId, MetricQuery } from '../../contract/types.ts';
 import { testWarehouse, type TestWarehouse } from './fixture.ts';
 
 let t: TestWarehouse;

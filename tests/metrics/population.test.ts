@@ -2,7 +2,7 @@
 // (metrics.md "Common ground" and "Standardisation"). Uses kad-stays: one row per stay, no merging.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryMetric, UnknownIdError } from '../../api/metrics/engine.ts';
-import type { MetricQuery } from '../../api/types.ts';
+import type { MetricQuery } from '../../contract/types.ts';
 import { testWarehouse, type TestWarehouse } from './fixture.ts';
 
 let t: TestWarehouse;

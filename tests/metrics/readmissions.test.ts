@@ -3,7 +3,7 @@
 // "late"'s discharge).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryMetric } from '../../api/metrics/engine.ts';
-import type { MetricQuery } from '../../api/types.ts';
+import type { MetricQuery } from '../../contract/types.ts';
 import { testWarehouse, type TestWarehouse } from './fixture.ts';
 
 let t: TestWarehouse;

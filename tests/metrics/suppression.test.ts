@@ -3,7 +3,7 @@
 //   admin, analyst → may see every row; leader of 4204 → may see 4204 only; viewer → none.
 import { describe, expect, it } from 'vitest';
 import { suppressRows } from '../../api/metrics/suppression.ts';
-import type { MetricRow } from '../../api/types.ts';
+import type { MetricRow } from '../../contract/types.ts';
 
 const row = (municipality: string, numerator: number, denominator: number, extra: Partial<MetricRow> = {}): MetricRow => ({
   municipality, period: '2024', numerator, denominator, value: (numerator * 100) / denominator, ciLow: 1, ciHigh: 2, suppressed: false, ...extra,

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Warehouse } from '../../pipeline/db.ts';
 import { importFile } from '../../pipeline/import.ts';
-import type { ExtractKind } from '../../api/types.ts';
+import type { ExtractKind } from '../../contract/types.ts';
 import { tempDir } from '../helpers/temp.ts';
 import { freshWarehouse, hospitalColumns, rows, stay, writeExtract } from './extracts.ts';
 

@@ -7,7 +7,7 @@ import pino from 'pino';
 import { buildApp, type StyringsdataApp } from '../../api/app.ts';
 import { createUser } from '../../api/auth/users.ts';
 import { openPrivateStore, privateStorePathFor, type PrivateStore } from '../../api/private-store.ts';
-import type { Role } from '../../api/types.ts';
+import type { Role } from '../../contract/types.ts';
 import { lockDown, openWarehouse, type Warehouse } from '../../pipeline/db.ts';
 import { tempDir } from '../helpers/temp.ts';
 

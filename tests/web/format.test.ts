@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   formatChange,
   formatDate,
+  formatMonthRange,
   formatNumber,
   formatPercent,
   formatPeriod,
@@ -53,6 +54,14 @@ describe('periods and dates', () => {
     expect(formatPeriod('2024', 'nb')).toBe('2024');
     expect(formatPeriod('2024-03-03', 'nb')).toBe('3. mars 2024');
     expect(formatPeriod('2024-03-03', 'en')).toBe('3 March 2024');
+  });
+
+  it('writes the months a figure covers as a range: year once when both ends share it', () => {
+    expect(formatMonthRange('2024-12', '2025-11', 'nb')).toBe('des. 2024–nov. 2025');
+    expect(formatMonthRange('2025-01', '2025-12', 'nb')).toBe('jan.–des. 2025');
+    expect(formatMonthRange('2025-03', '2025-03', 'nb')).toBe('mars 2025');
+    // English puts thin spaces (U+2009) around the dash.
+    expect(formatMonthRange('2024-12', '2025-11', 'en')).toBe('Dec 2024\u2009–\u2009Nov 2025');
   });
 
   it('gives seven weekday names, Sunday first, for the KAD calendar', () => {

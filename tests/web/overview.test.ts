@@ -1,7 +1,7 @@
 // The overview card's windows: the latest month with a figure, the rolling 12 months ending there,
 // and the same 12 months a year earlier. The figures themselves come from the API.
 import { describe, expect, it } from 'vitest';
-import type { MetricRow } from '../../api/types.ts';
+import type { MetricRow } from '../../contract/types.ts';
 import { addMonths, monthRange } from '../../web/src/lib/months.ts';
 import { comparable, defaultLastMonth, hasFigures, lastCompleteMonth, latestMonth, rankingExtremes, windowsEndingAt } from '../../web/src/lib/overview.ts';
 

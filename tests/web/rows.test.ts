@@ -1,7 +1,7 @@
 // Table cells of the comparison: the interval beside the crude value and the one beside the
 // standardised value; a suppressed row shows neither.
 import { describe, expect, it } from 'vitest';
-import type { MetricRow } from '../../api/types.ts';
+import type { MetricRow } from '../../contract/types.ts';
 import { intervalCell, valueCell } from '../../web/src/lib/rows.ts';
 
 const row: MetricRow = {

@@ -1,6 +1,7 @@
 // The dashboard's only way to the API: same-origin fetch with the HttpOnly session cookie. Failures
 // become ApiFailure with a kind the pages turn into a sentence that says what to do.
-import type { ApiErrorBody, CompareResponse, MetricId, MetricInfo, MetricResponse, SessionUser } from '$api/types.ts';
+import type { ApiErrorBody, Collaboration, CompareResponse, KadUnit, MetricId, MetricInfo, MetricResponse, Municipality, SessionUser } from '$contract/types.ts';
+export type { Collaboration, KadUnit, Municipality };
 
 export type FailureKind = 'session' | 'forbidden' | 'network' | 'server' | 'request';
 
@@ -14,25 +15,6 @@ export class ApiFailure extends Error {
   }
 }
 
-export interface Municipality {
-  code: string;
-  name: string;
-  county: string | null;
-  population: number | null;
-  populationYear: number | null;
-  collaborations: string[];
-}
-export interface Collaboration {
-  id: string;
-  name: string;
-  municipalities: string[];
-}
-export interface KadUnit {
-  unit: string;
-  name: string;
-  hostMunicipality: string;
-  municipalities: string[];
-}
 export interface ImportLogEntry {
   importId: number;
   file: string;

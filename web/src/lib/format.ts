@@ -1,7 +1,7 @@
 // Numbers, periods and dates for people: Intl with nb-NO (bokmål) or en-GB, never hand-made separators.
 // Pure functions, tested in tests/web/format.test.ts. Bokmål gives `12,3 %`, `1 234`, `mars 2024`
 // (the spaces are non-breaking, as Intl writes them, so a number never wraps in a card or a table).
-import type { MetricUnit } from '../../../api/types.ts';
+import type { MetricUnit } from '../../../contract/types.ts';
 
 export type Lang = 'nb' | 'en';
 export const languages: readonly Lang[] = ['nb', 'en'];
@@ -68,6 +68,13 @@ export function formatPeriod(period: string, lang: Lang, style: 'long' | 'short'
   const quarter = /^(\d{4})-Q([1-4])$/.exec(period);
   if (quarter) return lang === 'nb' ? `${quarter[2]}. kv. ${quarter[1]}` : `Q${quarter[2]} ${quarter[1]}`;
   return period;
+}
+
+/** The months a figure covers: `2024-12`, `2025-11` → `des. 2024–nov. 2025`; in one year `jan.–des. 2025` (Intl's own range). */
+export function formatMonthRange(from: string, to: string, lang: Lang): string {
+  const date = (month: string) => new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)) - 1, 1));
+  const format = new Intl.DateTimeFormat(locales[lang], { month: 'short', year: 'numeric', timeZone: 'UTC' });
+  return from === to ? format.format(date(from)) : format.formatRange(date(from), date(to));
 }
 
 /** Month name alone (for the seasonal chart's axis): `jan`, `feb` … */

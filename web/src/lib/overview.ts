@@ -1,7 +1,7 @@
 // The overview card's arithmetic-free logic: which month is "latest" and which windows the rolling
 // figures cover. Every number itself comes from the API (by=total over the window), so no metric rule
 // is repeated here. Tested in tests/web/overview.test.ts.
-import type { MetricId, MetricRow } from '../../../api/types.ts';
+import type { MetricId, MetricRow } from '../../../contract/types.ts';
 import { addMonths } from './months.ts';
 
 /** Headline metrics on the overview, in card order. kad-occupancy is per unit (see unitsServing). */

@@ -1,5 +1,5 @@
 // Turning API rows into table cells: suppressed cells say so (never 0), numbers via Intl.
-import type { MetricRow, MetricUnit } from '$api/types.ts';
+import type { MetricRow, MetricUnit } from '$contract/types.ts';
 import { formatNumber, formatPeriod, formatValue, type Lang } from './format.ts';
 import { translate } from './i18n/index.ts';
 import type { CsvCell } from './csv.ts';

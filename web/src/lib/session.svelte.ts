@@ -1,7 +1,8 @@
 // Who is signed in and the reference lists every page needs (municipalities, collaborations, KAD
 // units, the metric catalogue, data through). Loaded once after login; shared as module state.
-import type { MetricInfo, SessionUser } from '$api/types.ts';
+import type { MetricInfo, SessionUser } from '$contract/types.ts';
 import { api, type Collaboration, type KadUnit, type Municipality } from './api.ts';
+import { defaultPlace, unitsServing as unitsServingIn, type PlaceNeed } from './places.ts';
 
 export const session = $state<{ user: SessionUser | null; checked: boolean }>({ user: null, checked: false });
 
@@ -25,15 +26,14 @@ export async function loadReference(): Promise<void> {
   Object.assign(reference, { municipalities, collaborations, units, catalogue, dataThrough: health.dataThrough, loaded: true });
 }
 
-/** The place a user sees first: a leader's own municipality, otherwise the first municipality. */
-export function defaultPlace(user: SessionUser | null): string {
-  return user?.municipalities[0] ?? reference.municipalities[0]?.code ?? '';
-}
-
-/** The place from the URL when it exists (a stale or mistyped link falls back to the default). */
-export function resolvePlace(fromUrl: string | null, user: SessionUser | null): string {
+/**
+ * The place from the URL when it exists; otherwise (no place, or a stale or mistyped link) the user's
+ * default: their own first municipality, or the first place with data (lib/places.ts). `need` is
+ * 'unit' on pages about KAD occupancy, so they open on a place a unit serves.
+ */
+export function resolvePlace(fromUrl: string | null, user: SessionUser | null, need: PlaceNeed = 'figures'): string {
   const known = fromUrl && (reference.municipalities.some((m) => m.code === fromUrl) || reference.collaborations.some((c) => c.id === fromUrl));
-  return known ? fromUrl : defaultPlace(user);
+  return known ? fromUrl : defaultPlace(user, reference, need);
 }
 
 export function placeName(code: string): string {
@@ -53,6 +53,5 @@ export function collaborationOf(place: string): Collaboration | null {
 
 /** KAD units that serve a municipality (or any member of a collaboration). */
 export function unitsServing(place: string): KadUnit[] {
-  const members = reference.collaborations.find((c) => c.id === place)?.municipalities ?? [place];
-  return reference.units.filter((u) => u.municipalities.some((m) => members.includes(m)) || members.includes(u.hostMunicipality));
+  return unitsServingIn(place, reference);
 }

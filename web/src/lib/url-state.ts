@@ -2,7 +2,7 @@
 // that a pasted link opens the same view and back/forward step through views. parseState never
 // throws: a mistyped or stale parameter falls back to its default instead of breaking the page.
 // Pure functions, tested in tests/web/url-state.test.ts.
-import { metricIds, type MetricId } from '../../../api/types.ts';
+import { metricIds, type MetricId } from '../../../contract/types.ts';
 import { languages, type Lang } from './format.ts';
 
 export type Breakdown = 'none' | 'group' | 'age';

@@ -1,12 +1,13 @@
-// The local hand-off between `npm run import` and a running server. The server owns the database
+// The import CLI's side of the local hand-off to a running server. The server owns the database
 // file (no other process may open it), so while it runs it writes `<db dir>/server.json`
 // {url, token, pid} (mode 0600, created fresh so never through a symlink, a new random token per
-// start) and removes it at shutdown. The CLI reads it and posts JSON {paths, acceptRejects,
-// importedBy} with `Authorization: Bearer <token>` to POST /api/imports; the answer is the same
-// ImportSummary the CLI prints. The token is an admin for /api/imports only.
+// start: api/server.ts writes it in the shape defined here) and removes it at shutdown. The CLI reads
+// it and posts JSON {paths, acceptRejects, importedBy} with `Authorization: Bearer <token>` to
+// POST /api/imports; the answer is the same ImportSummary the CLI prints. The token is an admin for
+// /api/imports only. It lives in the pipeline because the CLI does; the server imports it from here.
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { ImportSummary } from './types.ts';
+import type { ImportSummary } from '../contract/types.ts';
 
 export interface HandOffFile {
   url: string;

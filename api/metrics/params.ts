@@ -3,11 +3,11 @@
 // message names the parameter and says what is wrong, so a value that looks like SQL injection gets
 // the same 400 as a typo and never reaches a query.
 import { z } from 'zod';
+import { diagnosisGroups, metricIds, type MetricId, type MetricQuery, type PeriodGrain } from '../../contract/types.ts';
 import { badRequest } from '../http-error.ts';
-import { intoWindow, periodOutsideWindow, type PeriodWindow } from '../metrics/bounds.ts';
-import { byDayOnlyMessage, specOf } from '../metrics/catalogue.ts';
 import type { ReferenceData } from '../reference.ts';
-import { diagnosisGroups, metricIds, type MetricId, type MetricQuery, type PeriodGrain } from '../types.ts';
+import { intoWindow, periodOutsideWindow, type PeriodWindow } from './bounds.ts';
+import { byDayOnlyMessage, specOf } from './catalogue.ts';
 
 const month = z
   .string()
@@ -61,13 +61,6 @@ function codeListOrUndefined(what: string) {
 }
 
 export type MetricQueryParams = z.infer<typeof metricQuerySchema>;
-
-/** A zod failure as one sentence naming each parameter. */
-export function describeIssues(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): string {
-  return error.issues
-    .map((issue) => (issue.path.length ? `${issue.path.map(String).join('.')}: ${issue.message}` : issue.message))
-    .join('; ');
-}
 
 export function parseMetricId(value: string): MetricId {
   if (!(metricIds as readonly string[]).includes(value))

@@ -1,5 +1,7 @@
-// Types shared by the pipeline, the API and the web client (web imports this file as $api/types).
-// Keep it free of runtime imports so the browser bundle can use it.
+// The contract between the layers: types (and the few constant lists behind them) shared by the
+// pipeline, the API and the web client. It sits below all three, so the pipeline may import it
+// without reaching up into the API; the web imports it as $contract/types.ts. Keep it free of
+// runtime imports so the browser bundle can use it.
 
 export type Role = 'admin' | 'analyst' | 'leader' | 'viewer';
 
@@ -160,4 +162,25 @@ export interface CompareResponse extends MetricResponse {
 
 export interface ApiErrorBody {
   error: { code: string; message: string };
+}
+
+// The reference lists (GET /api/municipalities, /api/collaborations, /api/units) as the web reads them.
+export interface Municipality {
+  code: string;
+  name: string;
+  county: string | null;
+  population: number | null;
+  populationYear: number | null;
+  collaborations: string[];
+}
+export interface Collaboration {
+  id: string;
+  name: string;
+  municipalities: string[];
+}
+export interface KadUnit {
+  unit: string;
+  name: string;
+  hostMunicipality: string;
+  municipalities: string[];
 }

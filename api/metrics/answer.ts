@@ -1,0 +1,83 @@
+// The common path of GET /api/metrics/:metric and GET /api/compare/:metric, below HTTP: validate, look
+// in the cache (or ask the engine), suppress for the asking user, audit, and give the finished body as
+// JSON or Arrow bytes. The period is checked against the data's years before anything runs (bounds.ts).
+// routes/metrics.ts reads the request and writes the answer's headers.
+import type { MetricQuery, MetricResponse, PeriodGrain, SessionUser } from '../../contract/types.ts';
+import { arrowMediaType, metricResponseToArrow } from '../arrow.ts';
+import type { ApiRuntime } from '../runtime.ts';
+import { visibilityClass } from '../visibility.ts';
+import { periodWindow, type PeriodWindow } from './bounds.ts';
+import { dataThrough, dataYears } from './engine.ts';
+import { parseMetricId, toMetricQuery, type MetricQueryParams } from './params.ts';
+import { suppressFor } from './suppression.ts';
+
+export interface MetricRequest {
+  user: SessionUser;
+  route: 'metric' | 'compare';
+  /** The metric id as the client wrote it (checked here). */
+  metric: string;
+  params: MetricQueryParams;
+  defaultGrain: PeriodGrain;
+  /** The client asked for Arrow (Accept) rather than JSON. */
+  arrow: boolean;
+}
+
+export interface MetricAnswer {
+  body: Uint8Array;
+  contentType: string;
+  /** hit: the finished body; engine: the engine's answer reused, suppressed for this user; miss: computed. */
+  cache: 'hit' | 'engine' | 'miss';
+  /** Time spent after validation (the Server-Timing header). */
+  milliseconds: number;
+}
+
+export async function answerMetric<R extends MetricResponse>(
+  runtime: ApiRuntime,
+  request: MetricRequest,
+  compute: (query: MetricQuery) => Promise<R>,
+): Promise<MetricAnswer> {
+  const { user, route, arrow } = request;
+  const metric = parseMetricId(request.metric);
+  const [reference, through, window] = await Promise.all([runtime.reference.get(), cachedDataThrough(runtime), cachedPeriodWindow(runtime)]);
+  const query = toMetricQuery(metric, request.params, reference, through, request.defaultGrain, window);
+  const started = performance.now();
+  // Two levels: the engine's unsuppressed answer (shared by every role), and the finished body per
+  // visibility class and format, so that a cached answer is sent without suppressing or serialising
+  // thousands of rows again.
+  const visibility = visibilityClass(user);
+  let rowCount = 0;
+  let engineCached = false;
+  const { value: body, cached } = await runtime.cache.get(`${route}:body:${visibility}:${arrow ? 'arrow' : 'json'}`, query, async () => {
+    const { value, cached: reused } = await runtime.cache.get(route, query, () => compute(query));
+    engineCached = reused;
+    const response = suppressFor(value, user, reference);
+    rowCount = response.rows.length;
+    // Bytes, not a string: a cached answer is written to the socket without being encoded again.
+    return arrow ? metricResponseToArrow(response) : Buffer.from(JSON.stringify(response));
+  });
+  await runtime.services.audit(user, {
+    action: route,
+    target: metric,
+    parameters: query,
+    outcome: cached ? `cached; ${visibility}` : `${rowCount} rows; ${visibility}`,
+  });
+  return {
+    body,
+    contentType: arrow ? arrowMediaType : 'application/json; charset=UTF-8',
+    cache: cached ? 'hit' : engineCached ? 'engine' : 'miss',
+    milliseconds: performance.now() - started,
+  };
+}
+
+export function cachedDataThrough(runtime: ApiRuntime): Promise<string | null> {
+  return runtime.cache
+    .get<string | null>('dataThrough', null, () => dataThrough(runtime.services.warehouse))
+    .then((result) => result.value);
+}
+
+/** The months a request may ask for, from the years with data (read once per data version). */
+export function cachedPeriodWindow(runtime: ApiRuntime): Promise<PeriodWindow> {
+  return runtime.cache
+    .get('dataYears', null, () => dataYears(runtime.services.warehouse))
+    .then((result) => periodWindow(result.value));
+}
