@@ -1,12 +1,14 @@
-// Runs one analyst statement: its own connection, the sandbox check (which also produces the SQL that
+// Runs one analyst statement: a connection of its own (one of the analyst connections lockDown()
+// prepared, whose small streaming buffer keeps DuckDB from computing far ahead), the sandbox check (which also produces the SQL that
 // runs, sandbox.ts), a read-only transaction that is always rolled back, the statement type after
 // prepare, a time limit that interrupts the query inside DuckDB, a row cap, and a byte budget
 // measured on each chunk before any value becomes a JS string (budget.ts). Rows are handed out chunk
 // by chunk as DuckDB streams them, in slices of a few MB (never the whole result in memory).
 // A semaphore caps concurrent analyst queries: each running query holds a libuv worker thread, and
 // the dashboards must keep theirs (engineering notes: "DuckDB in one Node process").
+import duckdb from '@duckdb/node-bindings';
 import { StatementType, type DuckDBConnection, type DuckDBDataChunk, type DuckDBPreparedStatement, type DuckDBType } from '@duckdb/node-api';
-import type { Warehouse } from '../../pipeline/db.ts';
+import { analystConnectionCount, type AnalystConnection, type Warehouse } from '../../pipeline/db.ts';
 import { ByteBudget, rowSizes, rowSlices } from './budget.ts';
 import { allowlistOf, analystCatalog } from './catalog.ts';
 import { SqlProblem, problemFromDuckDb } from './errors.ts';
@@ -18,7 +20,8 @@ export const sqlLimits = {
   timeoutMs: Number(process.env.STYRINGSDATA_SQL_TIMEOUT_MS ?? 30_000),
   defaultRows: 10_000,
   maxRows: 5_000_000,
-  maxConcurrent: Number(process.env.STYRINGSDATA_SQL_CONCURRENCY ?? 2),
+  /** STYRINGSDATA_SQL_CONCURRENCY; lockDown() prepares as many analyst connections. */
+  maxConcurrent: analystConnectionCount(),
   /** How long a query waits for a free slot before the answer is 429. */
   queueWaitMs: 20_000,
 };
@@ -68,7 +71,9 @@ export async function startAnalystQuery(warehouse: Warehouse, text: string, opti
   if (!(await slots.acquire(sqlLimits.queueWaitMs))) {
     throw new SqlProblem('busy', `The workbench is busy (${sqlLimits.maxConcurrent} queries running). Try again in a moment.`);
   }
+  let lease: AnalystConnection | null = null;
   let connection: DuckDBConnection | null = null;
+  let pending: ResultChunk | null = null;
   let timer: NodeJS.Timeout | null = null;
   let closing: Promise<void> | null = null;
   let finished = false;
@@ -79,13 +84,17 @@ export async function startAnalystQuery(warehouse: Warehouse, text: string, opti
     const open = connection;
     closing = (async () => {
       try {
+        // A chunk fetched but never handed out; one handed out is freed by chunks() itself, as the
+        // format may still be reading it.
+        if (pending) freeChunk(pending.chunk);
+        pending = null;
         if (open) {
           if (!finished) open.interrupt();
-          // Whatever ran, nothing of it stays: the transaction ends in ROLLBACK (and closing a
-          // connection would roll back too, should ROLLBACK itself fail).
+          // Whatever ran, nothing of it stays: the transaction ends in ROLLBACK before the
+          // connection goes back to the pool (an interrupted connection stays usable).
           await open.run('ROLLBACK').catch(() => {});
-          open.closeSync();
         }
+        lease?.release();
       } finally {
         slots.release();
       }
@@ -95,7 +104,8 @@ export async function startAnalystQuery(warehouse: Warehouse, text: string, opti
   const problem = (error: unknown) => problemFromDuckDb(error, { timedOut, timeoutMs: options.timeoutMs });
 
   try {
-    connection = await warehouse.connect();
+    lease = await warehouse.analystConnection();
+    connection = lease.connection;
     const allowlist = allowlistOf(await analystCatalog(warehouse));
     const checked = await checkStatement(connection, text, allowlist);
     const live = connection;
@@ -125,9 +135,14 @@ export async function startAnalystQuery(warehouse: Warehouse, text: string, opti
 
     const result = await prepared.stream();
     const admit = (chunk: DuckDBDataChunk): ResultChunk => {
-      const sizes = rowSizes(chunk, types);
-      budget.admitChunk(sizes);
-      return { chunk, slices: [...rowSlices(sizes, budget.sliceBytes)] };
+      try {
+        const sizes = rowSizes(chunk, types);
+        budget.admitChunk(sizes);
+        return { chunk, slices: [...rowSlices(sizes, budget.sliceBytes)] };
+      } catch (error) {
+        freeChunk(chunk);
+        throw error;
+      }
     };
     let rowCount = 0;
     let truncated = false;
@@ -135,7 +150,6 @@ export async function startAnalystQuery(warehouse: Warehouse, text: string, opti
     // sort or aggregate, the time limit, an oversized first chunk) still become a clean 400 instead
     // of a broken stream. Rows past the cap are cut before they are measured.
     const first = await result.fetchChunk();
-    let pending: ResultChunk | null = null;
     if (first && first.rowCount > 0) {
       if (first.rowCount > options.limit) {
         truncated = true;
@@ -145,11 +159,22 @@ export async function startAnalystQuery(warehouse: Warehouse, text: string, opti
     }
     async function* chunks(): AsyncGenerator<ResultChunk> {
       try {
+        // The time limit may have closed the query (and dropped the first chunk) before the client
+        // began to read: that is a timeout, never a silently empty result.
+        if (timedOut) throw new Error('INTERRUPT Error: time limit');
         while (pending) {
-          rowCount += pending.chunk.rowCount;
-          yield pending;
+          const current: ResultChunk = pending;
           pending = null;
+          rowCount += current.chunk.rowCount;
+          try {
+            yield current;
+          } finally {
+            // The format has converted every slice of it (or stopped reading).
+            freeChunk(current.chunk);
+          }
           if (truncated) break;
+          // After the time limit the connection may already serve another query: never fetch from it.
+          if (timedOut) throw new Error('INTERRUPT Error: time limit');
           const chunk = await result.fetchChunk();
           if (timedOut) throw new Error('INTERRUPT Error: time limit');
           if (!chunk || chunk.rowCount === 0) break;
@@ -209,3 +234,13 @@ export async function prepareReadOnly(connection: DuckDBConnection, sql: string,
 }
 
 async function* emptyChunks(): AsyncGenerator<ResultChunk> {}
+
+/**
+ * Frees a chunk's data (its strings and lists) at once. The bindings free a chunk only when V8
+ * collects its wrapper, and V8 does not know what the wrapper holds: a stream of large chunks would
+ * otherwise keep many of them (1 000 000 rows of 10 000 characters read without freeing passed
+ * 4 GB of resident memory; freeing each after use: +80 MB, measured).
+ */
+function freeChunk(chunk: DuckDBDataChunk): void {
+  duckdb.data_chunk_reset(chunk.chunk);
+}

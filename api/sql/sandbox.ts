@@ -10,6 +10,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Allowlist } from './catalog.ts';
 import { SqlProblem } from './errors.ts';
+import { sizeProblem } from './size-arguments.ts';
 
 export interface CheckedStatement {
   /** DuckDB's rendering of the checked parse tree: the only SQL that may run. */
@@ -147,6 +148,10 @@ function checkExpression(node: Json, allowlist: Allowlist, problems: string[]): 
     const qualifier = qualifierProblem(node, name);
     if (qualifier) problems.push(qualifier);
     else if (!allowlist.functions.has(name)) problems.push(`the function ${name}() is not available to analyst SQL.`);
+    else {
+      const size = sizeProblem(name, node);
+      if (size) problems.push(size);
+    }
   }
 }
 

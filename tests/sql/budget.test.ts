@@ -5,16 +5,21 @@
 // The statements are sized so DuckDB's own side stays small: a streamed result computes ahead until
 // its buffer (streaming_buffer_size, 976 KiB) is full, and DuckDB counts only the 16-byte string
 // headers there, not the strings, which also live outside memory_limit — about 30 chunks (61 000
-// rows) of any width are built before the first chunk reaches us. The issue's repeat('x', 3000000)
-// FROM range(4096) takes DuckDB itself to ~12 GB that way, so it is measured by hand, not here (the
-// server refuses it the same way: 6 GB in the first chunk).
+// rows) of any width are built before the first chunk reaches us. Analyst SQL cannot make such values
+// from nothing any more (size-arguments.ts, engine-memory.test.ts), so the large values here come
+// from seeded tables, as an analyst's would come from the data.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { byteLimits } from '../../api/sql/budget.ts';
 import { sqlHarness, type SqlHarness } from './harness.ts';
 
 let h: SqlHarness;
 beforeAll(async () => {
-  h = await sqlHarness();
+  // huge: 3 rows of 20 000 000 characters; kilo: 1000 rows of 1000; twenty: 1 row of 20 000.
+  h = await sqlHarness({
+    seed: `CREATE TABLE huge AS SELECT lpad('', 20000000, 'x') AS v FROM range(3);
+      CREATE TABLE kilo AS SELECT lpad('', 1000, 'x') AS v FROM range(1000);
+      CREATE TABLE twenty AS SELECT lpad('', 20000, 'x') AS v;`,
+  });
 });
 afterAll(async () => h?.close());
 afterEach(() => {
@@ -50,7 +55,7 @@ describe('defaults', () => {
 describe('a row above the row cap', () => {
   it.each(['json', 'csv', 'arrow'] as const)('is refused in %s with a 400 naming the cap, memory bounded', async (format) => {
     // Three rows of 20 000 000 characters: each above the 16 MB row cap.
-    const { result: response, rssGrowthMb } = await peakGrowth(() => h.post({ sql: `SELECT repeat('x', 20000000) AS v FROM range(3)`, format }));
+    const { result: response, rssGrowthMb } = await peakGrowth(() => h.post({ sql: `SELECT v FROM huge`, format }));
     expect(response.status).toBe(400);
     const body = (await response.json()) as Problem;
     expect(body.error.code).toBe('too_large');
@@ -60,10 +65,10 @@ describe('a row above the row cap', () => {
 
   it.each([
     // 20 000 strings of 1 000 characters in one list: 20 000 000 bytes = 19.1 MB.
-    ['a list', `SELECT list(repeat('x', 1000)) AS v FROM range(20000)`],
-    ['a struct', `SELECT {'id': 1, 'text': repeat('x', 20000000)} AS v`],
-    ['a map', `SELECT MAP {'text': repeat('x', 20000000)} AS v`],
-    ['a fixed-size array', `SELECT [repeat('x', 10000000), repeat('y', 10000000)]::VARCHAR[2] AS v`],
+    ['a list', `SELECT list(v) AS v FROM kilo, range(20)`],
+    ['a struct', `SELECT {'id': 1, 'text': v} AS v FROM huge LIMIT 1`],
+    ['a map', `SELECT MAP {'text': v} AS v FROM huge LIMIT 1`],
+    ['a fixed-size array', `SELECT [substr(v, 1, 10000000), substr(v, 1, 10000000)]::VARCHAR[2] AS v FROM huge LIMIT 1`],
   ])('is measured inside %s', async (_name, sql) => {
     const response = await h.post({ sql });
     expect(response.status).toBe(400);
@@ -75,7 +80,7 @@ describe('an answer past the budget', () => {
   it.each(['json', 'csv', 'arrow'] as const)('is a 400 in %s when the first chunk alone passes it', async (format) => {
     process.env.STYRINGSDATA_SQL_MAX_BYTES = String(32 * 1024 * 1024);
     // The first (and only) chunk: 2048 rows × 20 000 characters = 41 MB > 32 MB.
-    const { result: response, rssGrowthMb } = await peakGrowth(() => h.post({ sql: `SELECT repeat('x', 20000) AS v FROM range(2048)`, format }));
+    const { result: response, rssGrowthMb } = await peakGrowth(() => h.post({ sql: `SELECT v FROM twenty, range(2048)`, format }));
     expect(response.status).toBe(400);
     expect((await response.json()) as Problem).toEqual({
       error: { code: 'too_large', message: expect.stringMatching(/^The answer passed 32 MB, the workbench's limit; add a LIMIT/) },
@@ -85,15 +90,16 @@ describe('an answer past the budget', () => {
 
   it('breaks a JSON answer off at the chunk that would pass it, and closes the document with the error', async () => {
     process.env.STYRINGSDATA_SQL_MAX_BYTES = String(32 * 1024 * 1024);
-    // 1 000 000 rows of 1 000 characters (1 GB) asked for; a chunk is 2048 × 1000 = 2 048 000 bytes of
-    // data. After 16 chunks 32 768 000 bytes ≤ 32 MiB (33 554 432); the 17th would make 34 816 000.
-    // (Written: 16 × 2048 × 1005 bytes of ["x…"], = 32 931 840, also within the budget.)
+    // 1 000 000 rows of 1 000 characters (1 GB) asked for; the cross join kilo × range(1000) streams
+    // chunks of 1000 rows = 1 000 000 bytes of data. After 33 chunks 33 000 000 bytes ≤ 32 MiB
+    // (33 554 432); the 34th would make 34 000 000. (Written: 33 000 × 1005 bytes of ["x…"],
+    // = 33 165 000, also within the budget.)
     const { result: body, rssGrowthMb } = await peakGrowth(async () => {
-      const response = await h.post({ sql: `SELECT repeat('x', 1000) AS v FROM range(1000000)`, limit: 1_000_000 });
+      const response = await h.post({ sql: `SELECT v FROM kilo, range(1000)`, limit: 1_000_000 });
       expect(response.status).toBe(200);
       return (await response.json()) as { rows: string[][]; truncated: boolean; error?: { code: string; message: string } };
     });
-    expect(body.rows).toHaveLength(16 * 2048);
+    expect(body.rows).toHaveLength(33 * 1000);
     expect(body.truncated).toBe(true);
     expect(body.error).toMatchObject({ code: 'too_large', message: expect.stringMatching(/passed 32 MB/) });
     expect(rssGrowthMb).toBeLessThan(300);
@@ -101,7 +107,7 @@ describe('an answer past the budget', () => {
 
   it('breaks a CSV download off (its status was sent with the first bytes) and audits why', async () => {
     process.env.STYRINGSDATA_SQL_MAX_BYTES = String(32 * 1024 * 1024);
-    const sql = `SELECT repeat('y', 1000) AS v FROM range(1000000)`;
+    const sql = `SELECT replace(v, 'x', 'y') AS v FROM kilo, range(1000)`;
     const { result: outcome, rssGrowthMb } = await peakGrowth(async () => {
       const response = await h.post({ sql, format: 'csv', limit: 1_000_000 });
       expect(response.status).toBe(200);

@@ -81,7 +81,7 @@ describe('long values', () => {
   // 3000 rows of about 5 kB (every 7th text NULL). Slices close at 4 MiB (4 194 304 bytes) of data, a
   // row counting 5000 + 3 (one byte per fixed-width value): the first chunk (2048 rows) goes out as
   // rows 0–978, 979–1957 and 1958–2047, the second chunk (952 rows) as one → 4 record batches.
-  const sql = `SELECT i::INTEGER AS id, CASE WHEN i % 7 = 3 THEN NULL ELSE repeat(chr(65 + (i % 26)::INTEGER), 5000) END AS text,
+  const sql = `SELECT i::INTEGER AS id, CASE WHEN i % 7 = 3 THEN NULL ELSE lpad('', 5000, chr(65 + (i % 26)::INTEGER)) END AS text,
       i % 3 = 0 AS flag, CASE WHEN i % 5 = 1 THEN NULL ELSE i * 2 END AS twice FROM range(3000) r(i)`;
 
   it('are sent in slices of a few MB, and Arrow still decodes to the same values as JSON', async () => {
