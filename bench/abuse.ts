@@ -125,6 +125,19 @@ const abuse = () => [
   timed("analyst SELECT repeat('x', 3000000) FROM range(4096) as CSV", () =>
     status('/api/sql', json(analyst, { sql: "SELECT repeat('x', 3000000) AS s FROM range(4096)", format: 'csv' })),
   ),
+  // Heavy but allowed: inside the period window, under the cell cap — bounded by time and concurrency.
+  timed('viewer acute-admissions, every municipality by month, 2016..2026', () =>
+    status('/api/metrics/acute-admissions?from=2016-01&to=2026-12&by=month', { headers: { authorization: `Bearer ${viewer}` } }),
+  ),
+  timed('viewer kad-occupancy by day, 2016..2026', () =>
+    status('/api/metrics/kad-occupancy?from=2016-01&to=2026-12&by=day', { headers: { authorization: `Bearer ${viewer}` } }),
+  ),
+  timed('analyst every hospital stay as CSV (allowed, streamed)', () =>
+    status('/api/sql', json(analyst, { sql: 'SELECT * FROM hospital_stay', format: 'csv', limit: 5_000_000 })),
+  ),
+  timed('analyst every hospital stay as JSON (allowed, streamed)', () =>
+    status('/api/sql', json(analyst, { sql: 'SELECT * FROM hospital_stay', format: 'json', limit: 5_000_000 })),
+  ),
   timed('200 MB body to the login', hugeLogin),
   timed('100 parallel wrong passwords for one account', async () => {
     const answers = await Promise.all(
@@ -151,7 +164,7 @@ try {
   const underAttack = await watch(attacks);
   const results = await attacks;
   console.log('\nAbusive requests (status, time to answer):');
-  for (const r of results) console.log(`  ${r.name.padEnd(58)} ${r.outcome.padEnd(24)} ${String(r.ms).padStart(6)} ms`);
+  for (const r of results) console.log(`  ${r.name.padEnd(66)} ${r.outcome.padEnd(24)} ${String(r.ms).padStart(6)} ms`);
   console.log('\nThe server side by side:');
   console.log(`  ${row('at rest', rest)}`);
   console.log(`  ${row('attacked', underAttack)}`);
