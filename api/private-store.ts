@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { createPrivateInstance, oncePerFile } from '../pipeline/db.ts';
+import { createPrivateInstance, oncePerFile, withConnectionOn } from '../pipeline/db.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** Enough for logins and audit batches; a limit, not an allocation, beside the warehouse's own. */
@@ -43,14 +43,7 @@ async function create(path: string): Promise<PrivateStore> {
   const store: PrivateStore = {
     kind: 'private-store',
     path,
-    async withConnection(work) {
-      const connection = await instance.connect();
-      try {
-        return await work(connection);
-      } finally {
-        connection.closeSync();
-      }
-    },
+    withConnection: (work) => withConnectionOn(instance, work),
     close() {
       open.delete(path);
       instance.closeSync();

@@ -1,35 +1,14 @@
 // Reference data the edge needs on every request: which municipality codes, collaborations and KAD
 // units exist (to answer 400 for unknown ones) and who belongs to what (for suppression). Loaded once
 // per data version: population and units arrive with imports.
+// The lists as served are the contract's types: the web reads the same ones.
+import type { Collaboration, KadUnit, Municipality } from '../contract/types.ts';
 import type { Warehouse } from '../pipeline/db.ts';
 
-export interface MunicipalityInfo {
-  code: string;
-  name: string;
-  county: string | null;
-  /** Residents on 1 January of populationYear; null before any population extract is imported. */
-  population: number | null;
-  populationYear: number | null;
-  collaborations: string[];
-}
-
-export interface CollaborationInfo {
-  id: string;
-  name: string;
-  municipalities: string[];
-}
-
-export interface UnitInfo {
-  unit: string;
-  name: string;
-  hostMunicipality: string;
-  municipalities: string[];
-}
-
 export interface ReferenceData {
-  municipalities: MunicipalityInfo[];
-  collaborations: CollaborationInfo[];
-  units: UnitInfo[];
+  municipalities: Municipality[];
+  collaborations: Collaboration[];
+  units: KadUnit[];
   /** Current codes, and historical codes that map one-to-one to a current code (answered under it). */
   municipalityCodes: Set<string>;
   collaborationMembers: Map<string, string[]>;
@@ -73,7 +52,7 @@ async function load(warehouse: Warehouse): Promise<ReferenceData> {
 
     const historicalRows = await read(`SELECT code FROM municipality_code_map WHERE mappable`);
 
-    const collaborations: CollaborationInfo[] = collaborationRows.map((row) => ({
+    const collaborations: Collaboration[] = collaborationRows.map((row) => ({
       id: String(row.id),
       name: String(row.name),
       municipalities: ((row.members as unknown[] | null) ?? []).filter((m) => m !== null).map(String),
@@ -82,7 +61,7 @@ async function load(warehouse: Warehouse): Promise<ReferenceData> {
     for (const collaboration of collaborations)
       for (const code of collaboration.municipalities)
         membership.set(code, [...(membership.get(code) ?? []), collaboration.id]);
-    const municipalities: MunicipalityInfo[] = municipalityRows.map((row) => ({
+    const municipalities: Municipality[] = municipalityRows.map((row) => ({
       code: String(row.code),
       name: String(row.name),
       county: row.county === null ? null : String(row.county),
@@ -90,7 +69,7 @@ async function load(warehouse: Warehouse): Promise<ReferenceData> {
       populationYear: row.population_year === null ? null : Number(row.population_year),
       collaborations: membership.get(String(row.code)) ?? [],
     }));
-    const units: UnitInfo[] = unitRows.map((row) => ({
+    const units: KadUnit[] = unitRows.map((row) => ({
       unit: String(row.unit),
       name: String(row.name),
       hostMunicipality: String(row.host),

@@ -87,6 +87,16 @@ export function oncePerFile<T>(cache: Map<string, Promise<T>>, path: string, cre
   return pending;
 }
 
+/** Run `work` on a fresh connection of `instance` and close it afterwards. */
+export async function withConnectionOn<T>(instance: DuckDBInstance, work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+  const connection = await instance.connect();
+  try {
+    return await work(connection);
+  } finally {
+    connection.closeSync();
+  }
+}
+
 /** A DuckDB instance on `path` whose folder (0700) and files (0600) are private to this user, also when they exist. */
 export async function createPrivateInstance(path: string): Promise<DuckDBInstance> {
   if (path !== ':memory:') {
@@ -109,14 +119,7 @@ async function create(path: string): Promise<Warehouse> {
     path,
     instance,
     connect: () => instance.connect(),
-    async withConnection(work) {
-      const connection = await instance.connect();
-      try {
-        return await work(connection);
-      } finally {
-        connection.closeSync();
-      }
-    },
+    withConnection: (work) => withConnectionOn(instance, work),
     async analystConnection() {
       if (!lockedDown) {
         const connection = await instance.connect();
