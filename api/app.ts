@@ -1,4 +1,4 @@
-// createApp(): the Hono application. Small routers (api/routes/*) are mounted with app.route behind
+// buildApp(): the Hono application and its runtime. Small routers (api/routes/*) are mounted with app.route behind
 // the shared middleware: request id + structured log line, services in the context, authentication,
 // JSON errors in the contract's shape and JSON 404 for unknown /api paths. server.ts adds the
 // dashboard's static files and listens; tests call app.request() directly.
@@ -151,11 +151,6 @@ export function buildApp(options: AppOptions): StyringsdataApp {
     return c.json(errorBody('internal', 'Something went wrong on the server; the log has the details.'), 500);
   });
   return { app, runtime, auditLog };
-}
-
-/** createApp as the design names it: the Hono app alone. */
-export function createApp(options: AppOptions): Hono<AppEnv> {
-  return buildApp(options).app;
 }
 
 const apiPrefixes = [

@@ -9,9 +9,8 @@
 // served but never kept.
 import type { Warehouse } from '../pipeline/db.ts';
 
+/** What the byte budget is doing (tests/api/bounds.test.ts watches it). */
 export interface CacheStats {
-  hits: number;
-  misses: number;
   entries: number;
   bytes: number;
   maxBytes: number;
@@ -42,8 +41,6 @@ interface Entry {
 export class QueryCache {
   private readonly entries = new Map<string, Entry>();
   private readonly pending = new Map<string, Promise<unknown>>();
-  private hits = 0;
-  private misses = 0;
   private evictions = 0;
   private tooBig = 0;
   private totalBytes = 0;
@@ -68,10 +65,8 @@ export class QueryCache {
     if (entry) {
       this.entries.delete(key); // re-insert: Map order is the LRU order
       this.entries.set(key, entry);
-      this.hits += 1;
       return { value: entry.value as T, cached: true };
     }
-    this.misses += 1;
     let running = this.pending.get(key) as Promise<T> | undefined;
     if (!running) {
       running = compute().finally(() => this.pending.delete(key));
@@ -105,8 +100,6 @@ export class QueryCache {
 
   stats(): CacheStats {
     return {
-      hits: this.hits,
-      misses: this.misses,
       entries: this.entries.size,
       bytes: this.totalBytes,
       maxBytes: this.maxBytes,

@@ -1,5 +1,5 @@
 // Everything the routers share beyond AppServices: sessions, login throttle, query cache, reference
-// data, the import queue and the logger. createApp() builds one per app; routers receive it.
+// data, the import queue and the logger. buildApp() builds one per app; routers receive it.
 import type { Logger } from 'pino';
 import type { AppServices } from './env.ts';
 import type { LoginThrottle } from './auth/throttle.ts';

@@ -3,5 +3,3 @@
 // every fs call (engineering notes). The pool size is read once, at the first async call, so this
 // must run before anything else does I/O.
 process.env.UV_THREADPOOL_SIZE ??= '16';
-
-export const threadPoolSize = Number(process.env.UV_THREADPOOL_SIZE);

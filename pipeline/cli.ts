@@ -2,52 +2,13 @@
 // Exit codes: 0 every file imported or unchanged, 1 at least one file rejected, 2 usage error.
 // When a running server holds the database (DuckDB allows one process per file), the files are
 // handed to it (handoff-client.ts) and its answer is reported the same way.
-import { existsSync, statSync } from 'node:fs';
 import { importThroughServer, readHandOff } from './handoff-client.ts';
 import type { ImportSummary } from '../contract/types.ts';
-import { defaultDatabasePath, openWarehouse, type Warehouse } from './db.ts';
+import { parseArguments, usage, UsageError, type Arguments } from './cli-arguments.ts';
+import { openWarehouse, type Warehouse } from './db.ts';
 import { importFiles, type ImportProgress } from './import.ts';
 import { usePrivateUmask } from './private-files.ts';
 import { formatSummary, progressBarMinBytes, progressLine } from './progress.ts';
-
-const usage = `Usage: npm run import -- [--db PATH] [--json] [--accept-rejects] FILE...
-  --db PATH          database file (default: STYRINGSDATA_DB or data/styringsdata.duckdb)
-  --json             print the result as JSON for scripts
-  --accept-rejects   import the good rows of a file with rejected rows (the rejected are kept for review)
-Exit codes: 0 all imported or unchanged, 1 a file was rejected, 2 usage error.`;
-
-interface Arguments {
-  db: string;
-  json: boolean;
-  acceptRejects: boolean;
-  files: string[];
-}
-
-class UsageError extends Error {}
-
-function parseArguments(argv: string[]): Arguments {
-  const args: Arguments = { db: defaultDatabasePath, json: false, acceptRejects: false, files: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--json') args.json = true;
-    else if (arg === '--accept-rejects') args.acceptRejects = true;
-    else if (arg === '--db') {
-      const value = argv[++i];
-      if (!value) throw new UsageError('--db needs a path');
-      args.db = value;
-    } else if (arg.startsWith('--db=')) args.db = arg.slice(5);
-    else if (arg === '--') continue;
-    else if (arg === '--help' || arg === '-h') throw new UsageError('');
-    else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
-    else args.files.push(arg);
-  }
-  if (args.files.length === 0) throw new UsageError('give at least one file to import');
-  for (const file of args.files) {
-    if (!existsSync(file)) throw new UsageError(`${file}: no such file`);
-    if (!statSync(file).isFile()) throw new UsageError(`${file}: not a file`);
-  }
-  return args;
-}
 
 function isLockError(error: unknown): boolean {
   return /lock|conflicting/i.test((error as Error)?.message ?? '');

@@ -131,10 +131,6 @@ export const kinds: KindDefinition[] = [
   },
 ];
 
-export function kindDefinition(kind: ExtractKind): KindDefinition {
-  return kinds.find((k) => k.kind === kind)!;
-}
-
 /** Header names compare case-insensitively with surrounding spaces (and stray quotes/BOM) ignored. */
 export function normaliseHeaderName(name: string): string {
   return name.replace(/^\uFEFF/, '').trim().replace(/^"(.*)"$/, '$1').trim().toLowerCase();

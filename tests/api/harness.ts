@@ -1,4 +1,4 @@
-// The real app (createApp's buildApp) on a real DuckDB file in a temp dir, locked down as the server
+// The real app (api/app.ts buildApp) on a real DuckDB file in a temp dir, locked down as the server
 // does, with its private store beside it (users, sessions, audit, saved queries) and a silent logger.
 // Users are created with the real createUser and log in over HTTP.
 import { mkdirSync } from 'node:fs';

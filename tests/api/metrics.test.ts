@@ -35,11 +35,16 @@ describe('suppression by role', () => {
     expect(Object.values(r).every((row) => !row.suppressed)).toBe(true);
   });
 
-  it('viewer: 3 (< 5) is suppressed, and a second cell too, so that 30 − 20 − 7 cannot give it back', async () => {
+  it('viewer: 3 (< 5) is suppressed, and 4218 too, so that 30 − 20 − 7 cannot give it back', async () => {
+    // Table: total knutepunkt-sorlandet 30 with parts 4204 20, 4223 3, 4218 7. 4223 is small (0 < 3 < 5)
+    // and the only hidden part under a visible total, so the smallest other part the viewer may not see
+    // is hidden too: of 4204 (20) and 4218 (7) that is 4218. 4204 and the total stay: 30 − 20 = 10 = 3 + 7,
+    // which gives neither back.
     const r = await rows(tokens.viewer!);
     expect(hidden(r['4223'])).toBe(true);
-    const parts = ['4204', '4218', 'knutepunkt-sorlandet'].filter((code) => hidden(r[code]));
-    expect(parts.length).toBeGreaterThanOrEqual(1);
+    expect(hidden(r['4218'])).toBe(true);
+    expect([r['4204']?.numerator, r['knutepunkt-sorlandet']?.numerator]).toEqual([20, 30]);
+    expect(Object.values(r).filter((row) => row.suppressed)).toHaveLength(2);
     // The denominator (population) is not a small number about patients; it stays.
     expect(r['4223']?.denominator).not.toBeNull();
   });
@@ -56,10 +61,14 @@ describe('suppression by role', () => {
     expect(Object.values(r).some((row) => row.suppressed)).toBe(false);
   });
 
-  it('leader of 4218: 4223 is someone else’s small number — suppressed with its secondary cell', async () => {
+  it('leader of 4218: 4223 is someone else’s small number — suppressed with 4204 as its secondary cell', async () => {
+    // Same table. The leader may see 4218 (own, 7 shown), so the only other part not theirs is 4204 (20):
+    // it is hidden. The total stays: 30 − 7 = 23 = 20 + 3, which gives neither back.
     const r = await rows(tokens.otherLeader!);
     expect(hidden(r['4223'])).toBe(true);
-    expect(['4204', '4218', 'knutepunkt-sorlandet'].filter((code) => hidden(r[code])).length).toBeGreaterThanOrEqual(1);
+    expect(hidden(r['4204'])).toBe(true);
+    expect([r['4218']?.numerator, r['knutepunkt-sorlandet']?.numerator]).toEqual([7, 30]);
+    expect(Object.values(r).filter((row) => row.suppressed)).toHaveLength(2);
   });
 });
 

@@ -1,7 +1,10 @@
 // `npm run import` end to end: the real CLI in a child process (tsx), its JSON, table and exit codes.
+// The command line's parsing is tested in-process (pipeline/cli-arguments.ts); one spawn checks that a
+// usage error reaches the user as exit code 2 with the usage.
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { parseArguments, usage, UsageError } from '../../pipeline/cli-arguments.ts';
 import { tempDir } from '../helpers/temp.ts';
 import { csv, hospitalColumns, stay, writeExtract } from './extracts.ts';
 
@@ -51,15 +54,41 @@ describe('npm run import', () => {
     expect(result.stdout).toContain('line 3, column utskrevet: "31.02.2024" is not a date');
   });
 
-  it.each([
-    [['--frobnicate', 'x.csv'], /unknown option --frobnicate/],
-    [[], /give at least one file/],
-    [['no-such-file.csv'], /no-such-file.csv: no such file/],
-  ])('exits 2 on a usage error %j', (args, message) => {
-    const result = cli(...args);
+  it('exits 2 on a usage error, with the reason and the usage on stderr', () => {
+    const result = cli('--frobnicate', good);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(message);
-    expect(result.stderr).toContain('Usage: npm run import');
+    expect(result.stderr).toContain('import: unknown option --frobnicate');
+    expect(result.stderr).toContain(usage);
+    expect(result.stdout).toBe('');
+  });
+});
+
+describe('the command line (parsed in-process)', () => {
+  it('reads every option, in both --db forms, and takes what follows -- as files', () => {
+    expect(parseArguments(['--db', 'x.duckdb', '--json', '--accept-rejects', '--', good])).toEqual({
+      db: 'x.duckdb', json: true, acceptRejects: true, files: [good],
+    });
+    expect(parseArguments([`--db=${db}`, good, bad])).toEqual({ db, json: false, acceptRejects: false, files: [good, bad] });
+  });
+
+  it('without --db uses STYRINGSDATA_DB, else data/styringsdata.duckdb (pipeline/db.ts)', () => {
+    expect(parseArguments([good]).db).toBe(process.env.STYRINGSDATA_DB ?? 'data/styringsdata.duckdb');
+  });
+
+  it.each([
+    [['--frobnicate', 'x.csv'], 'unknown option --frobnicate'],
+    [[], 'give at least one file to import'],
+    [['--json'], 'give at least one file to import'],
+    [['no-such-file.csv'], 'no-such-file.csv: no such file'],
+    [['--db'], '--db needs a path'],
+    [['--help'], ''],
+  ])('refuses %j: "%s"', (args, message) => {
+    expect(() => parseArguments(args)).toThrow(UsageError);
+    expect(() => parseArguments(args)).toThrow(new UsageError(message));
+  });
+
+  it('refuses a directory', () => {
+    expect(() => parseArguments([dir.path])).toThrow(new UsageError(`${dir.path}: not a file`));
   });
 });
 

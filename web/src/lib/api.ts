@@ -1,5 +1,7 @@
-// The dashboard's only way to the API: same-origin fetch with the HttpOnly session cookie. Failures
-// become ApiFailure with a kind the pages turn into a sentence that says what to do.
+// The dashboard's way to the API: same-origin fetch with the HttpOnly session cookie. Every call,
+// the SQL workbench's (lib/sql/api.ts) too, goes through apiFetch, so a lost session anywhere sends
+// the user to the login page. Failures become ApiFailure with a kind the pages turn into a sentence
+// that says what to do.
 import type { ApiErrorBody, Collaboration, CompareResponse, KadUnit, MetricId, MetricInfo, MetricResponse, Municipality, SessionUser } from '$contract/types.ts';
 export type { Collaboration, KadUnit, Municipality };
 
@@ -41,20 +43,29 @@ export function whenSessionLost(handler: () => void): void {
   onSessionLost = handler;
 }
 
-async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
+/**
+ * fetch for every API call: answers the raw Response (the caller reads its body and errors), throws
+ * ApiFailure('network') when the server cannot be reached, lets an abort through as AbortError, and
+ * reports a 401 outside /api/auth/ as a lost session.
+ */
+export async function apiFetch(path: string, init: RequestInit = {}): Promise<Response> {
   let response: Response;
   try {
-    response = await fetch(path, { credentials: 'same-origin', ...init, headers: { accept: 'application/json', ...init.headers } });
-  } catch {
+    response = await fetch(path, { credentials: 'same-origin', ...init });
+  } catch (error) {
+    if ((error as Error).name === 'AbortError') throw error;
     throw new ApiFailure('network', 'network');
   }
+  if (response.status === 401 && !path.startsWith('/api/auth/')) onSessionLost();
+  return response;
+}
+
+async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
+  const response = await apiFetch(path, { ...init, headers: { accept: 'application/json', ...init.headers } });
   if (response.ok) return (await response.json()) as T;
   const body = (await response.json().catch(() => null)) as ApiErrorBody | null;
   const message = body?.error?.message ?? `${response.status} ${response.statusText}`;
-  if (response.status === 401) {
-    if (!path.startsWith('/api/auth/')) onSessionLost();
-    throw new ApiFailure('session', message, 401);
-  }
+  if (response.status === 401) throw new ApiFailure('session', message, 401);
   if (response.status === 403) throw new ApiFailure('forbidden', message, 403);
   throw new ApiFailure(response.status >= 500 ? 'server' : 'request', message, response.status);
 }

@@ -1,6 +1,7 @@
 // The overview card's arithmetic-free logic: which month is "latest" and which windows the rolling
-// figures cover. Every number itself comes from the API (by=total over the window), so no metric rule
-// is repeated here. Tested in tests/web/overview.test.ts.
+// figures cover. Every number itself comes from the API (by=total over the window). One metric rule is
+// repeated here: readmissions' 30 days of follow-up (followUpDays, also in api/metrics/readmissions.sql),
+// until the metric catalogue the API serves carries it. Tested in tests/web/overview.test.ts.
 import type { MetricId, MetricRow } from '../../../contract/types.ts';
 import { addMonths } from './months.ts';
 

@@ -1,5 +1,7 @@
 // The workbench's calls to /api/sql. Results come as Arrow (decoded in the browser); downloads in
-// every format are saved under the name the server gives (filename*=UTF-8''… keeps æøå).
+// every format are saved under the name the server gives (filename*=UTF-8''… keeps æøå). Every call
+// goes through lib/api.ts's apiFetch, so a lost session sends the analyst to the login page.
+import { apiFetch } from '../api.ts';
 import { fileNameOf } from './download-name.ts';
 import { decodeResult, type QueryResult } from './result.ts';
 
@@ -33,7 +35,7 @@ async function failure(response: Response): Promise<SqlRequestError> {
 }
 
 function post(path: string, body: unknown, signal?: AbortSignal): Promise<Response> {
-  return fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal });
+  return apiFetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal });
 }
 
 /** Runs a query and decodes up to `rows` rows (one more is asked for, to know whether it was cut). */
@@ -72,13 +74,13 @@ export async function download(sql: string, format: DownloadFormat, filename: st
 }
 
 export async function fetchSchema(): Promise<SqlSchema> {
-  const response = await fetch('/api/sql/schema');
+  const response = await apiFetch('/api/sql/schema');
   if (!response.ok) throw await failure(response);
   return (await response.json()) as SqlSchema;
 }
 
 export async function listSaved(): Promise<SavedQuery[]> {
-  const response = await fetch('/api/sql/saved');
+  const response = await apiFetch('/api/sql/saved');
   if (!response.ok) throw await failure(response);
   return ((await response.json()) as { queries: SavedQuery[] }).queries;
 }
@@ -91,12 +93,12 @@ export async function saveQuery(input: { title: string; sql: string; shared: boo
 
 export async function deleteSaved(id: number): Promise<void> {
   // application/json although there is no body: the server's cross-site request protection asks for it.
-  const response = await fetch(`/api/sql/saved/${id}`, { method: 'DELETE', headers: { 'content-type': 'application/json' } });
+  const response = await apiFetch(`/api/sql/saved/${id}`, { method: 'DELETE', headers: { 'content-type': 'application/json' } });
   if (!response.ok) throw await failure(response);
 }
 
 export async function getSaved(id: number): Promise<SavedQuery> {
-  const response = await fetch(`/api/sql/saved/${id}`);
+  const response = await apiFetch(`/api/sql/saved/${id}`);
   if (!response.ok) throw await failure(response);
   return (await response.json()) as SavedQuery;
 }

@@ -1,0 +1,45 @@
+// The import CLI's command line (pipeline/cli.ts): parsed and checked here, apart from the entry point,
+// so that tests can call it in-process. A UsageError makes the CLI print its message and the usage
+// and exit 2.
+import { existsSync, statSync } from 'node:fs';
+import { defaultDatabasePath } from './db.ts';
+
+export const usage = `Usage: npm run import -- [--db PATH] [--json] [--accept-rejects] FILE...
+  --db PATH          database file (default: STYRINGSDATA_DB or data/styringsdata.duckdb)
+  --json             print the result as JSON for scripts
+  --accept-rejects   import the good rows of a file with rejected rows (the rejected are kept for review)
+Exit codes: 0 all imported or unchanged, 1 a file was rejected, 2 usage error.`;
+
+export interface Arguments {
+  db: string;
+  json: boolean;
+  acceptRejects: boolean;
+  files: string[];
+}
+
+/** The command line was wrong; the message (empty for --help) says how. */
+export class UsageError extends Error {}
+
+export function parseArguments(argv: string[]): Arguments {
+  const args: Arguments = { db: defaultDatabasePath, json: false, acceptRejects: false, files: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--json') args.json = true;
+    else if (arg === '--accept-rejects') args.acceptRejects = true;
+    else if (arg === '--db') {
+      const value = argv[++i];
+      if (!value) throw new UsageError('--db needs a path');
+      args.db = value;
+    } else if (arg.startsWith('--db=')) args.db = arg.slice(5);
+    else if (arg === '--') continue;
+    else if (arg === '--help' || arg === '-h') throw new UsageError('');
+    else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
+    else args.files.push(arg);
+  }
+  if (args.files.length === 0) throw new UsageError('give at least one file to import');
+  for (const file of args.files) {
+    if (!existsSync(file)) throw new UsageError(`${file}: no such file`);
+    if (!statSync(file).isFile()) throw new UsageError(`${file}: not a file`);
+  }
+  return args;
+}
