@@ -27,7 +27,7 @@ import { importRoutes } from './routes/imports.ts';
 import { compareRoutes, metricRoutes } from './routes/metrics.ts';
 import { referenceRoutes } from './routes/reference.ts';
 import { sqlRoutes } from './routes/sql.ts';
-import { ImportQueue, type ApiRuntime } from './runtime.ts';
+import { importQueueFor, type ApiRuntime } from './runtime.ts';
 import type { Warehouse } from '../pipeline/db.ts';
 import type { PrivateStore } from './private-store.ts';
 
@@ -82,7 +82,7 @@ export function buildApp(options: AppOptions): StyringsdataApp {
     cache: new QueryCache(options.warehouse, options.cache),
     metricGate: new MetricGate({ ...metricLimitsFromEnv(), ...options.metricLimits }),
     reference: new ReferenceStore(options.warehouse),
-    imports: new ImportQueue(),
+    imports: importQueueFor(options.warehouse),
     logger,
     cliToken: options.cliToken ?? null,
     secureCookies: options.secureCookies ?? false,

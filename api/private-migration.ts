@@ -5,7 +5,7 @@
 // transaction there. A crash between the two commits is picked up on the next start: the private
 // store then holds exactly the warehouse's rows, and only the drop is left to do.
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { Warehouse } from '../pipeline/db.ts';
+import { inTransaction, type Warehouse } from '../pipeline/db.ts';
 import type { PrivateStore } from './private-store.ts';
 
 interface MovedTable {
@@ -87,8 +87,7 @@ function sameRows(a: Fingerprint, b: Fingerprint): boolean {
 async function copyIntoStore(store: PrivateStore, warehouse: Warehouse, tables: readonly MovedTable[]): Promise<Record<string, number>> {
   const copied: Record<string, number> = {};
   await store.withConnection(async (target) => {
-    await target.run('BEGIN TRANSACTION');
-    try {
+    await inTransaction(target, async () => {
       for (const table of tables) {
         const appender = await target.createAppender(table.name);
         let rows = 0;
@@ -107,26 +106,17 @@ async function copyIntoStore(store: PrivateStore, warehouse: Warehouse, tables: 
             `SELECT max(nextval('${table.sequence}')) FROM range((SELECT coalesce(max(${table.key}), 0) FROM ${table.name}))`,
           );
       }
-      await target.run('COMMIT');
-    } catch (error) {
-      await target.run('ROLLBACK');
-      throw error;
-    }
+    });
   });
   return copied;
 }
 
 async function dropFromWarehouse(warehouse: Warehouse, tables: readonly MovedTable[]): Promise<void> {
   await warehouse.withConnection(async (connection) => {
-    await connection.run('BEGIN TRANSACTION');
-    try {
+    await inTransaction(connection, async () => {
       for (const table of tables) await connection.run(`DROP TABLE ${table.name}`);
       for (const table of movedTables) if (table.sequence) await connection.run(`DROP SEQUENCE IF EXISTS ${table.sequence}`);
-      await connection.run('COMMIT');
-    } catch (error) {
-      await connection.run('ROLLBACK');
-      throw error;
-    }
+    });
     // Write the drop into the file now, not at the next shutdown.
     await connection.run('CHECKPOINT');
   });

@@ -7,6 +7,10 @@ import type { SessionStore } from './auth/sessions.ts';
 import type { QueryCache } from './cache.ts';
 import type { MetricGate } from './metrics/bounds.ts';
 import type { ReferenceStore } from './reference.ts';
+import type { ImportQueue } from '../pipeline/import-queue.ts';
+
+// The import queue is the pipeline's; importQueueFor(warehouse) is the one every importer of that warehouse shares.
+export { ImportQueue, importQueueFor } from '../pipeline/import-queue.ts';
 
 export interface ApiRuntime {
   services: AppServices;
@@ -23,30 +27,4 @@ export interface ApiRuntime {
   /** Mark the session cookie Secure (behind https). */
   secureCookies: boolean;
   maxUploadBytes: number;
-}
-
-/**
- * Imports run one at a time (two writers to one table conflict) and shutdown waits for the running
- * one. Dashboard queries never wait here: they run on their own connections and see the old data until
- * the import commits.
- */
-export class ImportQueue {
-  private tail: Promise<unknown> = Promise.resolve();
-  private running = 0;
-
-  run<T>(work: () => Promise<T>): Promise<T> {
-    this.running += 1;
-    const result = this.tail.then(work).finally(() => (this.running -= 1));
-    this.tail = result.catch(() => undefined);
-    return result;
-  }
-
-  get busy(): boolean {
-    return this.running > 0;
-  }
-
-  /** Resolves when every queued import has finished (committed or rolled back). */
-  idle(): Promise<void> {
-    return this.tail.then(() => undefined);
-  }
 }

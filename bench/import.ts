@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openWarehouse } from '../pipeline/db.ts';
 import { importFile } from '../pipeline/import.ts';
+import { sqlString } from '../pipeline/sql-quote.ts';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '2000000' }, rounds: { type: 'string', default: '2' } } });
 const rowCount = Number(values.rows);
@@ -96,7 +97,7 @@ async function round(index: number): Promise<{ raw: number; ours: number }> {
   const warehouse = await openWarehouse(dbPath);
   try {
     const rawStart = performance.now();
-    await warehouse.withConnection((c) => c.run(`CREATE TABLE raw_read AS SELECT * FROM read_csv('${file.replace(/'/g, "''")}')`));
+    await warehouse.withConnection((c) => c.run(`CREATE TABLE raw_read AS SELECT * FROM read_csv(${sqlString(file)})`));
     const raw = seconds(rawStart);
     await warehouse.withConnection((c) => c.run('DROP TABLE raw_read'));
 

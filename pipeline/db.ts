@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { ensurePrivateDirectory, makeDatabaseFilesPrivate } from './private-files.ts';
+import { sqlString } from './sql-quote.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const referenceDir = join(here, 'reference');
@@ -94,6 +95,28 @@ export async function withConnectionOn<T>(instance: DuckDBInstance, work: (conne
     return await work(connection);
   } finally {
     connection.closeSync();
+  }
+}
+
+/**
+ * Runs `work` between BEGIN TRANSACTION and COMMIT on `connection`. When `work` throws, the transaction
+ * is rolled back and the error passed on (a failing ROLLBACK must not hide it). `commitIf` lets a caller
+ * end without its changes (rolled back, no error) when the result says so.
+ */
+export async function inTransaction<T>(
+  connection: DuckDBConnection,
+  work: () => Promise<T>,
+  options: { commitIf?: (result: T) => boolean; run?: (sql: string) => Promise<unknown> } = {},
+): Promise<T> {
+  const run = options.run ?? ((sql: string) => connection.run(sql));
+  await connection.run('BEGIN TRANSACTION');
+  try {
+    const result = await work();
+    await run(options.commitIf?.(result) === false ? 'ROLLBACK' : 'COMMIT');
+    return result;
+  } catch (error) {
+    await connection.run('ROLLBACK').catch(() => undefined);
+    throw error;
   }
 }
 
@@ -187,7 +210,7 @@ export async function lockDown(
   }
   await warehouse.withConnection(async (connection) => {
     await connection.run(`SET memory_limit = '${memoryLimit.replace(/'/g, '')}'`);
-    await connection.run(`SET allowed_directories = ['${allowed.replace(/'/g, "''")}']`);
+    await connection.run(`SET allowed_directories = [${sqlString(allowed)}]`);
     await connection.run('SET enable_external_access = false');
     await connection.run('SET lock_configuration = true');
   });
@@ -198,7 +221,7 @@ export async function lockDown(
 async function seedReferenceData(connection: DuckDBConnection): Promise<void> {
   const count = async (table: string) =>
     Number((await connection.runAndReadAll(`SELECT count(*) FROM ${table}`)).getRows()[0]?.[0] ?? 0);
-  const csv = (name: string) => `'${join(referenceDir, name).replace(/'/g, "''")}'`;
+  const csv = (name: string) => sqlString(join(referenceDir, name));
 
   if ((await count('municipality')) === 0) {
     await connection.run(`INSERT INTO municipality SELECT code, name, county
@@ -208,7 +231,7 @@ async function seedReferenceData(connection: DuckDBConnection): Promise<void> {
   if ((await count('municipality_code_change')) === 0) {
     const rows = parseCodeChanges(readFileSync(join(referenceDir, 'municipality-code-changes.csv'), 'utf8'));
     const values = rows
-      .map((r) => `(${[r.oldCode, r.oldName, r.newCode, r.newName].map(quote).join(', ')}, ${r.year})`)
+      .map((r) => `(${[r.oldCode, r.oldName, r.newCode, r.newName].map(sqlString).join(', ')}, ${r.year})`)
       .join(',\n');
     // change_type is derived: several successors = split; several predecessors = merge; else renumber.
     await connection.run(`INSERT INTO municipality_code_change
@@ -272,8 +295,4 @@ export function parseCodeChanges(text: string): CodeChange[] {
     const key = `${e.oldCode}>${e.newCode}>${e.year}`;
     return seen.has(key) ? false : (seen.add(key), true);
   });
-}
-
-function quote(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
 }

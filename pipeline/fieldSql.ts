@@ -2,15 +2,12 @@
 // sentence, NULL when the value is fine). validate.ts assembles these into one set-based query per
 // file; the column's rule is written here once, per type of kinds.ts.
 import type { FieldDefinition } from './kinds.ts';
+import { sqlString } from './sql-quote.ts';
 
 export interface FieldColumn {
   field: FieldDefinition;
   /** Staged column (c0, c1, …) or null when the (optional) column is absent from the file. */
   column: string | null;
-}
-
-export function sqlString(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
 }
 
 /** Dates of extracts.md: YYYY-MM-DD or DD.MM.YYYY, optionally with HH:MM[:SS], or ISO with T. */

@@ -3,7 +3,8 @@
 // old data until COMMIT (DuckDB MVCC), never half an import.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ExtractKind } from '../contract/types.ts';
-import { sqlString } from './fieldSql.ts';
+import { inTransaction } from './db.ts';
+import { sqlString } from './sql-quote.ts';
 import { collectRejected, timed, type StagedSource } from './validate.ts';
 
 /** Target columns ← columns of the validation query (validate.ts typedSql), per kind. */
@@ -121,17 +122,6 @@ function logSql(entry: LogEntry): string {
       .join(', ')}, TIMESTAMP ${sqlString(entry.startedAt)}, localtimestamp, ${value(entry.message)})`;
 }
 
-async function inTransaction(connection: DuckDBConnection, work: () => Promise<void>): Promise<void> {
-  await connection.run('BEGIN TRANSACTION');
-  try {
-    await work();
-    await connection.run('COMMIT');
-  } catch (error) {
-    await connection.run('ROLLBACK').catch(() => undefined);
-    throw error;
-  }
-}
-
 /**
  * Records an attempt that writes no data (rejected or unchanged). `withRejectedRows` copies the
  * temp table `rejected` of the connection into import_rejected_row.
@@ -176,38 +166,34 @@ export async function loadStaged(
   // Counting bad rows first pays for itself: an INSERT with a WHERE filter loses DuckDB's parallel,
   // order-preserving batch insert (measured 2 M rows: 10.5 s filtered vs 4–7 s unfiltered + 1–2 s count).
   const bad = Number((await connection.runAndReadAll(`SELECT count(*) FILTER (WHERE NOT ok) FROM (${source.typedSql})`)).getRows()[0]![0]);
-  await connection.run('BEGIN TRANSACTION');
-  try {
-    // Imports are serialised, so an empty table stays empty until this transaction ends.
-    const existing = Number((await connection.runAndReadAll(`SELECT count(*) FROM (SELECT 1 FROM ${target.table} LIMIT 1)`)).getRows()[0]![0]);
-    const result = (await run(`INSERT INTO ${target.table} (${names.join(', ')}, import_id, source_line)
+  return inTransaction(
+    connection,
+    async (): Promise<LoadOutcome> => {
+      // Imports are serialised, so an empty table stays empty until this transaction ends.
+      const existing = Number((await connection.runAndReadAll(`SELECT count(*) FROM (SELECT 1 FROM ${target.table} LIMIT 1)`)).getRows()[0]![0]);
+      const result = (await run(`INSERT INTO ${target.table} (${names.join(', ')}, import_id, source_line)
       SELECT ${names.map((n) => target.columns[n]!).join(', ')}, ${id}, line FROM (${source.typedSql})${bad > 0 ? ' WHERE ok' : ''}`)) as { rowsChanged: number | bigint };
-    let inserted = Number(result.rowsChanged);
-    const { rejectedLines, duplicates } = await collectRejected(connection, source, bad > 0, {
-      table: target.table,
-      key: target.key,
-      importId: id,
-    });
-    if (rejectedLines > 0 && !options.acceptRejects) {
-      await connection.run('ROLLBACK');
-      return { status: 'rejected', inserted: 0, rejectedLines };
-    }
-    if (duplicates > 0) {
-      const removed = (await run(`DELETE FROM ${target.table} WHERE import_id = ${id} AND source_line IN (SELECT line FROM duplicate)`)) as { rowsChanged: number | bigint };
-      inserted -= Number(removed.rowsChanged);
-    }
-    if (existing > 0)
-      await run(`DELETE FROM ${target.table} t
+      let inserted = Number(result.rowsChanged);
+      const { rejectedLines, duplicates } = await collectRejected(connection, source, bad > 0, {
+        table: target.table,
+        key: target.key,
+        importId: id,
+      });
+      if (rejectedLines > 0 && !options.acceptRejects) return { status: 'rejected', inserted: 0, rejectedLines };
+      if (duplicates > 0) {
+        const removed = (await run(`DELETE FROM ${target.table} WHERE import_id = ${id} AND source_line IN (SELECT line FROM duplicate)`)) as { rowsChanged: number | bigint };
+        inserted -= Number(removed.rowsChanged);
+      }
+      if (existing > 0)
+        await run(`DELETE FROM ${target.table} t
         USING (SELECT DISTINCT ${target.key.join(', ')} FROM ${target.table} WHERE import_id = ${id}) n
         WHERE t.import_id <> ${id} AND ${target.key.map((k) => `t.${k} = n.${k}`).join(' AND ')}`);
-    options.afterDelete?.();
-    await connection.run(logSql({ ...entry, rowsImported: inserted, rowsRejected: rejectedLines }));
-    await connection.run(copyRejectedSql(id));
-    await options.beforeCommit?.();
-    await run('COMMIT');
-    return { status: 'imported', inserted, rejectedLines };
-  } catch (error) {
-    await connection.run('ROLLBACK').catch(() => undefined);
-    throw error;
-  }
+      options.afterDelete?.();
+      await connection.run(logSql({ ...entry, rowsImported: inserted, rowsRejected: rejectedLines }));
+      await connection.run(copyRejectedSql(id));
+      await options.beforeCommit?.();
+      return { status: 'imported', inserted, rejectedLines };
+    },
+    { commitIf: (outcome) => outcome.status === 'imported', run },
+  );
 }

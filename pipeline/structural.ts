@@ -2,7 +2,7 @@
 // quote, bytes that are not text): one problem per record, with the file's own line number and a
 // sentence naming what is wrong, like every row rule of fieldSql.ts. validate.ts runs this SQL.
 import { deliveredLineSql } from './blank-lines.ts';
-import { sqlString } from './fieldSql.ts';
+import { sqlString } from './sql-quote.ts';
 
 /**
  * One row per rejected record of `import_reject_errors` → temp table `structural`:

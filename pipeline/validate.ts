@@ -10,7 +10,8 @@ import { deliveredLineSql } from './blank-lines.ts';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Delimiter } from './detect.ts';
 import type { KindDefinition } from './kinds.ts';
-import { errorSql, parsedSql, rawSql, sqlString, type FieldColumn } from './fieldSql.ts';
+import { errorSql, parsedSql, rawSql, type FieldColumn } from './fieldSql.ts';
+import { sqlString } from './sql-quote.ts';
 import { goodLineSql, structuralLinesSql, structuralSql } from './structural.ts';
 
 export interface ValidationInput {
@@ -46,37 +47,59 @@ export interface StagedSource {
 
 /** Step 1: read the file into `staged`, record structural rejects with their lines. */
 export async function stageCsv(connection: DuckDBConnection, input: ValidationInput): Promise<StagedSource> {
-  const { definition, columns } = input;
+  const { definition } = input;
   const run = timed(connection);
   const count = async (sql: string) => Number((await connection.runAndReadAll(sql)).getRows()[0]![0]);
-  const header = columns.map((_, i) => `c${i}`);
-  const fields: FieldColumn[] = definition.fields.map((f) => {
+  await run(`CREATE OR REPLACE TEMP TABLE code_map AS SELECT * FROM municipality_code_map`);
+  await run(readIntoStagedSql(input));
+  // One structural problem per record (an unterminated quote also reports the columns it swallowed).
+  await run(structuralSql(input.hasQuotes));
+  const rowsStructural = await count('SELECT count(*) FROM structural');
+  await run(structuralLinesSql(input.hasQuotes, input.columns, rowsStructural > 0, input.removedLines ?? []));
+  return {
+    definition,
+    rowsStaged: await count('SELECT count(*) FROM staged'),
+    rowsStructural,
+    typedSql: typedRowsSql(input, rowsStructural > 0),
+    key: definition.naturalKey.map((name) => keyExpression(definition, name)),
+  };
+}
+
+/** The staged file's header positions as columns c0, c1, … */
+const stagedColumns = (input: ValidationInput) => input.columns.map((_, i) => `c${i}`);
+
+/** Each field of the kind with its staged column (null when the file lacks it). */
+function fieldColumnsOf({ definition, columns }: ValidationInput): FieldColumn[] {
+  return definition.fields.map((f) => {
     const index = columns.indexOf(f.name);
     return { field: f, column: index >= 0 ? `c${index}` : null };
   });
-  const muniFields = fields.filter((f) => f.field.type === 'municipality' && f.column);
-  const hasList = fields.some((f) => f.field.type === 'municipality-list');
-  await run(`CREATE OR REPLACE TEMP TABLE code_map AS SELECT * FROM municipality_code_map`);
+}
 
+/** Reads every value as text into the temp table `staged`, with the newlines inside each record. */
+function readIntoStagedSql(input: ValidationInput): string {
+  const header = stagedColumns(input);
   // Newlines inside quoted values of a row, so that later rows get the file's own line number.
   const newlines = input.hasQuotes
     ? header.map((c) => `coalesce(length(${c}) - length(replace(${c}, chr(10), '')), 0)`).join(' + ')
     : '0';
   // A parallel read keeps file order in the table (preserve_insertion_order), so rowid numbers the
   // good rows. (row_number() OVER () on read_csv would too, but runs the whole query on one thread.)
-  await run(`CREATE OR REPLACE TEMP TABLE staged AS
+  return `CREATE OR REPLACE TEMP TABLE staged AS
     SELECT *, (${newlines})::INTEGER AS nl
     FROM read_csv(${sqlString(input.stagedPath)}, auto_detect = false, header = true,
       delim = ${sqlString(input.delimiter)}, quote = '"', escape = '"',
       columns = {${header.map((c) => `'${c}': 'VARCHAR'`).join(', ')}}, store_rejects = true,
-      rejects_table = 'import_reject_errors', rejects_scan = 'import_reject_scans')`);
+      rejects_table = 'import_reject_errors', rejects_scan = 'import_reject_scans')`;
+}
 
-  // One structural problem per record (an unterminated quote also reports the columns it swallowed).
-  await run(structuralSql(input.hasQuotes));
-  const rowsStructural = await count('SELECT count(*) FROM structural');
+/** The query over `staged` that StagedSource.typedSql describes. */
+function typedRowsSql(input: ValidationInput, hasStructuralRejects: boolean): string {
+  const header = stagedColumns(input);
+  const fields = fieldColumnsOf(input);
+  const muniFields = fields.filter((f) => f.field.type === 'municipality' && f.column);
+  const hasList = fields.some((f) => f.field.type === 'municipality-list');
   const removed = input.removedLines ?? [];
-  await run(structuralLinesSql(input.hasQuotes, columns, rowsStructural > 0, removed));
-
   const numbered = `(SELECT *, rowid AS k, ${
     input.hasQuotes ? 'coalesce(sum(nl) OVER (ORDER BY rowid ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)' : '0'
   } AS nl_before FROM staged)`;
@@ -105,7 +128,7 @@ export async function stageCsv(connection: DuckDBConnection, input: ValidationIn
     .map((f, i) => `{'ord': ${i + 1}, 'column_name': ${sqlString(f.field.name)}, 'message': e_${f.field.name}}`)
     .join(', ')}], e -> e.message IS NOT NULL)`;
   const rawLine = `concat_ws(${sqlString(input.delimiter)}, ${header.map((c) => `coalesce(${c}, '')`).join(', ')})`;
-  const typedSql = `
+  return `
     SELECT * EXCLUDE (${dropped.join(', ')}),
       CASE WHEN NOT ok THEN ${errorList} END AS errors,
       CASE WHEN NOT ok THEN ${rawLine} END AS raw_line
@@ -118,8 +141,8 @@ export async function stageCsv(connection: DuckDBConnection, input: ValidationIn
           FROM (
             SELECT ${level1}
             FROM (
-              SELECT ${deliveredLineSql(goodLineSql(input.hasQuotes, rowsStructural > 0), removed)} AS line, s.k, ${level0}
-              FROM ${numbered} s ${rowsStructural > 0 ? 'ASOF LEFT JOIN rejected_before rb ON s.k >= rb.g' : ''}
+              SELECT ${deliveredLineSql(goodLineSql(input.hasQuotes, hasStructuralRejects), removed)} AS line, s.k, ${level0}
+              FROM ${numbered} s ${hasStructuralRejects ? 'ASOF LEFT JOIN rejected_before rb ON s.k >= rb.g' : ''}
             ) s
             ${joins}
             ${hasList ? 'CROSS JOIN (SELECT list(code) AS known_codes, map(list(code), list(current_code)) AS code_lookup FROM code_map)' : ''}
@@ -127,13 +150,6 @@ export async function stageCsv(connection: DuckDBConnection, input: ValidationIn
         )
       )
     )`;
-  return {
-    definition,
-    rowsStaged: await count('SELECT count(*) FROM staged'),
-    rowsStructural,
-    typedSql,
-    key: definition.naturalKey.map((name) => keyExpression(definition, name)),
-  };
 }
 
 /**

@@ -6,7 +6,7 @@
 //     (row count, latest import, latest time stamps) or the metric SQL has changed since the last build.
 import { createHash } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { Warehouse } from '../../pipeline/db.ts';
+import { inTransaction, type Warehouse } from '../../pipeline/db.ts';
 import { sqlFiles, sqlOf } from './catalogue.ts';
 
 /** Changes whenever any metric SQL file changes: derived tables built by other SQL are rebuilt. Whole-line
@@ -85,12 +85,9 @@ export function ensureDerived(warehouse: Warehouse): Promise<void> {
     warehouse.withConnection(async (connection) => {
       const state = await storedState(connection);
       if (state && state.hash === definitionHash && state.fingerprint === (await fingerprint(connection))) return;
-      await connection.run('BEGIN TRANSACTION');
       try {
-        await refreshDerived(connection);
-        await connection.run('COMMIT');
+        await inTransaction(connection, () => refreshDerived(connection));
       } catch (error) {
-        await connection.run('ROLLBACK');
         // Another connection (an import calling refreshDerived) rebuilt them at the same time: its
         // build wins, and this query reads that one.
         if (/conflict/i.test(String(error))) return;

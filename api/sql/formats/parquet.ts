@@ -14,6 +14,7 @@ import { mkdir, rm, stat } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { StatementType } from '@duckdb/node-api';
+import { sqlString } from '../../../pipeline/sql-quote.ts';
 import { SqlProblem } from '../errors.ts';
 import type { RunningQuery } from '../run.ts';
 
@@ -29,7 +30,7 @@ export async function writeParquet(query: RunningQuery, importDirectory: string,
   await mkdir(folder, { recursive: true, mode: 0o700 });
   const path = join(folder, 'result.parquet');
   const inner = query.sql;
-  const copySql = `COPY (SELECT * FROM (\n${inner}\n) LIMIT ${Math.floor(limit)}) TO '${path.replace(/'/g, "''")}' (FORMAT parquet)`;
+  const copySql = `COPY (SELECT * FROM (\n${inner}\n) LIMIT ${Math.floor(limit)}) TO ${sqlString(path)} (FORMAT parquet)`;
   try {
     const extracted = await query.connection.extractStatements(copySql);
     if (extracted.count !== 1) throw new SqlProblem('sql_refused', 'This query cannot be exported as Parquet.');
