@@ -256,12 +256,18 @@ export const openApiDocument = {
               overall: nullableNumber,
               funnel: {
                 type: 'array',
+                description:
+                  'Exact 95 % and 99.8 % limits around the pooled value (binomial for shares, Poisson around the expected count for rates), interpolated between whole counts; none for means.',
                 items: {
                   type: 'object',
                   properties: { denominator: { type: 'number' }, lower95: { type: 'number' }, upper95: { type: 'number' }, lower998: { type: 'number' }, upper998: { type: 'number' } },
                 },
               },
-              outliers: { type: 'array', items: { type: 'string' } },
+              outliers: {
+                type: 'array',
+                items: { type: 'string' },
+                description: 'Rows whose count is improbable at 99.8 % by the exact two-sided test (tail probability below 0.001), i.e. outside the 99.8 % funnel limits.',
+              },
               variation: { type: 'object', properties: { maxMinRatio: nullableNumber, cv: nullableNumber, scv: nullableNumber } },
             },
           },

@@ -2,14 +2,21 @@
 // or unit over the whole period).
 import type { CompareResponse, FunnelPoint, MetricRow } from '../../contract/types.ts';
 import type { MetricKind } from './catalogue.ts';
-import { funnelDenominators, rateLimits, shareLimits, variation, z95, z998 } from './statistics.ts';
+import { binomialFlag, poissonFlag } from './exact.ts';
+import { funnelDenominators, rateLimits, shareLimits, variation } from './statistics.ts';
+
+const inner = 0.95;
+const outer = 0.998;
 
 type Figures = Pick<CompareResponse, 'overall' | 'funnel' | 'outliers' | 'variation'>;
 
 /**
- * overall = the pooled value of the compared rows. Funnel: binomial limits for shares (and
- * occupancy), Poisson limits for rates, none for means (length of stay has no count model).
- * Outliers: rows whose value lies outside the 99.8 % limits at their own denominator.
+ * overall = the pooled value of the compared rows. Funnel: exact binomial limits for shares (and
+ * occupancy), exact Poisson limits around the expected count for rates, none for means (length of
+ * stay has no count model); see api/metrics/exact.ts for the interpolation between whole counts.
+ * Outliers: rows whose count is improbable at the 99.8 % level by the exact two-sided test — the
+ * tail probability P(X ≥ O) or P(X ≤ O) below 0.001 given the pooled value and the row's own
+ * denominator. That is the same as lying outside the drawn 99.8 % limits.
  */
 export function compareFigures(kind: MetricKind, rows: MetricRow[]): Figures {
   const usable = rows.filter((r) => r.value !== null && (r.denominator ?? 0) > 0);
@@ -19,28 +26,28 @@ export function compareFigures(kind: MetricKind, rows: MetricRow[]): Figures {
 
   const scale = kind === 'rate' ? 1000 : kind === 'mean' ? 1 : 100;
   const overall = (numerator * scale) / denominator;
-  const limits = (n: number, z: number) => {
-    if (kind === 'rate') return rateLimits(overall, n, z);
-    const l = shareLimits(Math.min(1, overall / 100), n, z);
+  const limits = (n: number, level: number) => {
+    if (kind === 'rate') return rateLimits(overall, n, level);
+    const l = shareLimits(Math.min(1, overall / 100), n, level);
     return { lower: l.lower * 100, upper: l.upper * 100 };
   };
+  // Binomial limits need whole trials, so the share funnel is drawn at whole denominators.
+  const grid = funnelDenominators(usable.map((r) => r.denominator ?? 0)).map((n) => (kind === 'rate' ? n : Math.round(n)));
   const funnel: FunnelPoint[] =
     kind === 'mean'
       ? []
-      : funnelDenominators(usable.map((r) => r.denominator ?? 0)).map((n) => {
-          const inner = limits(n, z95);
-          const outer = limits(n, z998);
-          return { denominator: n, lower95: inner.lower, upper95: inner.upper, lower998: outer.lower, upper998: outer.upper };
+      : [...new Set(grid)].map((n) => {
+          const l95 = limits(n, inner);
+          const l998 = limits(n, outer);
+          return { denominator: n, lower95: l95.lower, upper95: l95.upper, lower998: l998.lower, upper998: l998.upper };
         });
-  const outliers =
-    kind === 'mean'
-      ? []
-      : usable
-          .filter((r) => {
-            const l = limits(r.denominator!, z998);
-            return r.value! < l.lower || r.value! > l.upper;
-          })
-          .map((r) => r.municipality ?? r.unit ?? '');
+  const isOutlier = (r: MetricRow) => {
+    const observed = r.numerator ?? 0;
+    const n = r.denominator!;
+    if (kind === 'rate') return poissonFlag(observed, (overall * n) / 1000, outer) !== null;
+    return binomialFlag(observed, n, Math.min(1, overall / 100), outer) !== null;
+  };
+  const outliers = kind === 'mean' ? [] : usable.filter(isOutlier).map((r) => r.municipality ?? r.unit ?? '');
   const counts =
     kind === 'mean'
       ? []

@@ -1,9 +1,9 @@
 // Interval and comparison statistics for the metrics: Wilson intervals for shares, Poisson intervals
 // for rates, funnel limits and variation figures. Pure functions; no database.
+import { binomialControlLimits, poissonControlLimits } from './exact.ts';
 
-/** Two-sided standard normal quantiles. */
+/** Two-sided 95 % standard normal quantile (Wilson intervals). */
 export const z95 = 1.959963984540054;
-export const z998 = 3.090232306167813;
 
 /** Wilson score interval for x successes in n trials, as fractions; null when n = 0. */
 export function wilson(x: number, n: number, z = z95): [number, number] | null {
@@ -48,21 +48,20 @@ export interface Limits {
   upper: number;
 }
 
-/** Funnel limits around an overall share p (fraction) at denominator n: normal approximation to the
- *  binomial, clipped to [0, 1]. */
-export function shareLimits(p: number, n: number, z: number): Limits {
-  const half = z * Math.sqrt((p * (1 - p)) / n);
-  return { lower: Math.max(0, p - half), upper: Math.min(1, p + half) };
+/** Exact funnel limits (api/metrics/exact.ts) around an overall share p (fraction) at denominator n
+ *  (rounded to whole trials) at `level` (0.95, 0.998), as fractions. */
+export function shareLimits(p: number, n: number, level: number): Limits {
+  const trials = Math.round(n);
+  if (!(trials > 0)) return { lower: p, upper: p };
+  const { lower, upper } = binomialControlLimits(trials, p, level);
+  return { lower: lower / trials, upper: upper / trials };
 }
 
-/** Funnel limits around an overall rate (per 1000 per year) at `personYears`: the Poisson limits of
- *  the expected count, converted back to a rate. */
-export function rateLimits(rate: number, personYears: number, z: number): Limits {
-  const expected = (rate * personYears) / 1000;
-  const [lower, upper] = expected > 0 ? poissonLimits(expected, z) : [0, 0];
-  // Byar's upper limit for a zero mean is the limit for one observation; for the funnel of an
-  // overall rate of zero both limits are zero.
-  return { lower: (lower * 1000) / personYears, upper: expected > 0 ? (upper * 1000) / personYears : 0 };
+/** Exact funnel limits around an overall rate (per 1000 per year) at `personYears`: the exact
+ *  Poisson limits around the expected count, converted back to a rate. */
+export function rateLimits(rate: number, personYears: number, level: number): Limits {
+  const { lower, upper } = poissonControlLimits((rate * personYears) / 1000, level);
+  return { lower: (lower * 1000) / personYears, upper: (upper * 1000) / personYears };
 }
 
 /** Denominators spread evenly on a log scale between the smallest and largest compared one. */

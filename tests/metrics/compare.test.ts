@@ -28,14 +28,19 @@ describe('compareMetric', () => {
       ['4204', 'total', 50, 100], ['4215', 'total', 40, 100], ['4223', 'total', 10, 100],
     ]);
     expect(result.overall).toBeCloseTo(100 / 3, 10);
-    // All denominators are 100, so the funnel is one point: p = 1/3, se = √(p(1−p)/100) = 0.04714.
-    // 95 %: 33.33 ± 1.96 × 4.714 = 24.09 … 42.57; 99.8 %: 33.33 ± 3.09 × 4.714 = 18.76 … 47.90.
+    // All denominators are 100, so the funnel is one point: exact Binomial(100, 1/3) limits, interpolated
+    // between whole counts (api/metrics/exact.ts). 95 %: P(X ≤ 24) = 0.028051 ≥ 0.025 > P(X ≤ 23) →
+    // 24 − (0.028051 − 0.025) ÷ P(X = 24) = 24 − 0.003051 ÷ 0.011696 = 23.74; P(X ≥ 43) = 0.027567 ≥ 0.025 >
+    // P(X ≥ 44) → 43 + 0.002567 ÷ 0.010659 = 43.24. 99.8 %: 19 − 0.0001125 ÷ 0.00062087 = 18.82 and
+    // 48 + 0.000666 ÷ 0.00081448 = 48.82. (The normal approximation, 33.33 ± z × 4.714, gave 24.09 … 42.57
+    // and 18.76 … 47.90: at 100 trials the two agree within half a percentage point.)
     const point = result.funnel.find((p) => p.denominator === 100)!;
-    expect(point.lower95).toBeCloseTo(24.09, 1);
-    expect(point.upper95).toBeCloseTo(42.57, 1);
-    expect(point.lower998).toBeCloseTo(18.76, 1);
-    expect(point.upper998).toBeCloseTo(47.90, 1);
-    // 50 % and 10 % lie outside 99.8 %; 40 % inside.
+    expect(point.lower95).toBeCloseTo(23.74, 2);
+    expect(point.upper95).toBeCloseTo(43.24, 2);
+    expect(point.lower998).toBeCloseTo(18.82, 2);
+    expect(point.upper998).toBeCloseTo(48.82, 2);
+    // Exact tails: 50 of 100: P(X ≥ 50) = 0.00042 < 0.001 and 10 of 100: P(X ≤ 10) = 5.3e−8 → outliers;
+    // 40 of 100: P(X ≥ 40) = 0.097 → inside.
     expect(result.outliers.sort()).toEqual(['4204', '4223']);
     // Max/min = 50/10 = 5. Mean 33.33, sample SD = √((16.67² + 23.33² + 6.67²)/2) = 20.82 → CV 0.6245.
     // SCV (×100): E = 33.33 each; ((O−E)/E)² − 1/E = 0.25 − 0.03, 0.49 − 0.03, 0.04 − 0.03 → mean 0.23 → 23.

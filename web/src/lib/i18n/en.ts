@@ -96,7 +96,7 @@ export const en: Record<MessageKey, string> = {
   'compare.title': 'Comparison: {metric}',
   'compare.ranking': 'Municipalities ranked',
   'compare.funnel': 'Funnel plot',
-  'compare.funnelHelp': 'Points outside the dashed lines (99.8 %) differ from the average more than chance would explain.',
+  'compare.funnelHelp': 'Points outside the dotted lines (99.8 %, exact Poisson or binomial limits) differ from the average more than chance would explain; the dashed lines are 95 %.',
   'compare.funnelAxisX': 'Population base (denominator)',
   'compare.limit95': '95 % limit',
   'compare.limit998': '99.8 % limit',

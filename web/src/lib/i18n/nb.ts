@@ -95,7 +95,7 @@ export const nb = {
   'compare.title': 'Sammenligning: {metric}',
   'compare.ranking': 'Kommunene rangert',
   'compare.funnel': 'Traktplott',
-  'compare.funnelHelp': 'Punkter utenfor de stiplede linjene (99,8 %) skiller seg mer fra snittet enn tilfeldigheter tilsier.',
+  'compare.funnelHelp': 'Punkter utenfor de prikkede linjene (99,8 %, eksakte Poisson- eller binomiske grenser) skiller seg mer fra snittet enn tilfeldigheter tilsier; de stiplede linjene er 95 %.',
   'compare.funnelAxisX': 'Befolkningsgrunnlag (nevner)',
   'compare.limit95': '95 %-grense',
   'compare.limit998': '99,8 %-grense',
