@@ -88,3 +88,25 @@ describe('a recursive query that doubles a string', () => {
     expect(await h.status({ sql: 'SELECT 1' })).toBe(200);
   });
 });
+
+describe('aggregates that build one huge value from many rows', () => {
+  // Aggregate states live in DuckDB's own allocator and do count against memory_limit (measured:
+  // string_agg of 100 MB grows the process ≈ 330 MB and answers; 500 MB is refused after ≈ 30 MB).
+  it.each([
+    ['string_agg of 50 000 × 10 000 characters (500 MB)', "SELECT length(string_agg(lpad('', 10000, 'x'), '')) FROM range(50000)"],
+    ['histogram of 100 000 distinct 10 000-character texts (1 GB)', "SELECT histogram(lpad(n::VARCHAR, 10000, 'x')) FROM range(100000) t(n)"],
+  ])('%s is stopped by memory_limit with a clean 400, memory bounded', async (_name, sql) => {
+    const { result, growthMb } = await growthWhile(() => refusal(sql));
+    expect(result).toMatchObject({ status: 400 });
+    expect(result.message).toMatch(/more memory than the server allows/);
+    expect(growthMb).toBeLessThan(1500);
+    expect(await h.status({ sql: 'SELECT 1' })).toBe(200);
+  });
+
+  it('a 10 MB string_agg still answers', async () => {
+    const response = await h.post({ sql: "SELECT length(string_agg(lpad('', 1000, 'x'), '')) AS n FROM range(10000)" });
+    expect(response.status).toBe(200);
+    // 10 000 rows × 1000 characters = 10 000 000.
+    expect(((await response.json()) as { rows: unknown[][] }).rows).toEqual([[10_000_000]]);
+  });
+});
