@@ -13,7 +13,7 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import pino from 'pino';
 import { createUser, findUser } from '../api/auth/users.ts';
-import { specOf } from '../api/metrics/catalogue.ts';
+import { declarationOf } from '../contract/types.ts';
 import * as engine from '../api/metrics/engine.ts';
 import { buildMetricQuery } from '../api/metrics/query-sql.ts';
 import { monthStart, municipalityTargets, parseAge, readTargetDirectory, unitTargets } from '../api/metrics/targets.ts';
@@ -184,13 +184,13 @@ async function benchToken(running: RunningServer): Promise<string> {
 
 /** The bare DuckDB query underneath an endpoint: the very statement the engine builds, run directly. */
 async function bareQuery(query: MetricQuery, route: 'metrics' | 'compare'): Promise<number> {
-  const spec = specOf(query.metric)!;
+  const spec = declarationOf(query.metric)!;
   return server.runtime.services.warehouse.withConnection(async (connection) => {
     const directory = await readTargetDirectory(connection);
     const targets = spec.perUnit
       ? unitTargets(directory, query.units ?? [])
       : municipalityTargets(directory, query.municipalities, route === 'compare');
-    const [ageLow, ageHigh] = parseAge(query.age ?? spec.defaultAge);
+    const [ageLow, ageHigh] = parseAge(query.age ?? spec.defaults.age);
     const built = buildMetricQuery({
       spec,
       targets,
@@ -200,9 +200,9 @@ async function bareQuery(query: MetricQuery, route: 'metrics' | 'compare'): Prom
       ageLow,
       ageHigh,
       sex: query.sex,
-      area: query.area ?? spec.defaultArea,
+      area: query.area ?? spec.defaults.area,
       group: query.group ?? 'all',
-      standardYear: null,
+      standard: null,
     });
     return timed(() => connection.runAndReadAll(built.sql, built.parameters));
   });

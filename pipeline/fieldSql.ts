@@ -121,7 +121,13 @@ export function errorSql(f: FieldColumn, now: string): string {
       break;
     case 'year':
       invalid(' is not a year');
-      checks.push([`${typed} NOT BETWEEN 1900 AND 2100`, `${quoted(raw)} || ' is not a year between 1900 and 2100'`]);
+      checks.push([`${typed} < 1900`, `${quoted(raw)} || ' is not a year from 1900 on'`]);
+      // Residents on 1 January of a later year are a projection, not a registration: they must never
+      // become a denominator or a standard (projections get their own import; issue 13).
+      checks.push([
+        `${typed} > ${Number(now.slice(0, 4))}`,
+        `${quoted(raw)} || ' is after ${now.slice(0, 4)}, the year of this import: population files hold registered residents on 1 January; projected population (framskriving) cannot be imported as population'`,
+      ]);
       break;
     case 'count':
       invalid(' is not a whole number');

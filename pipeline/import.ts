@@ -10,7 +10,7 @@ import { progressReporter, watchQueryProgress, type ImportProgress, type ReportP
 import { importQueueFor } from './import-queue.ts';
 import { encodingOf, readHeader, scanFile, type Dialect, type Encoding, type FileScan } from './detect.ts';
 import { matchKind, type KindMatch } from './kinds.ts';
-import { loadStaged, recordAttempt, type LoadOutcome, type LogEntry } from './load.ts';
+import { loadStaged, maxReplacedLines, recordAttempt, type LoadOutcome, type LogEntry } from './load.ts';
 import { stageFile, type StagedFile } from './transcode.ts';
 import { collectRejected, stageCsv, type StagedSource } from './validate.ts';
 
@@ -256,6 +256,9 @@ async function recordLoadOutcome(warehouse: Warehouse, attempt: Attempt, source:
   } else {
     Object.assign(result, { status: 'imported', rowsImported: outcome.inserted });
     if (outcome.inserted > 0) warehouse.dataChanged();
+    result.warnings.push(...outcome.replaced.slice(0, maxReplacedLines));
+    if (outcome.replaced.length > maxReplacedLines)
+      result.warnings.push(`and population for ${outcome.replaced.length - maxReplacedLines} more municipality-years was replaced`);
   }
   result.rowsRejected = outcome.rejectedLines;
   result.errors = await reportedErrors(connection);

@@ -7,8 +7,9 @@ import { inTransaction } from './db.ts';
 import { sqlString } from './sql-quote.ts';
 import { collectRejected, timed, type StagedSource } from './validate.ts';
 
-/** Target columns ← columns of the validation query (validate.ts typedSql), per kind. */
-const targets: Record<ExtractKind, { table: string; columns: Record<string, string>; key: string[] }> = {
+/** Target columns ← columns of the validation query (validate.ts typedSql), per kind. `key` is unique
+ *  within a file; `replaces` (default `key`) is what a later file's rows replace in earlier imports. */
+const targets: Record<ExtractKind, { table: string; columns: Record<string, string>; key: string[]; replaces?: string[] }> = {
   sykehusopphold: {
     table: 'hospital_stay',
     key: ['hospital', 'stay_id'],
@@ -71,6 +72,9 @@ const targets: Record<ExtractKind, { table: string; columns: Record<string, stri
   befolkning: {
     table: 'population',
     key: ['municipality_code_raw', 'year', 'sex', 'age_from', 'age_to'],
+    // A file's rows of one current municipality and year (under old and current codes alike) replace
+    // every earlier row of that municipality and year: a re-delivery on new boundaries never adds.
+    replaces: ['municipality_code', 'year'],
     columns: {
       municipality_code: 't_kommunenr',
       municipality_code_raw: 'r_kommunenr',
@@ -143,7 +147,12 @@ export interface LoadOutcome {
   status: 'imported' | 'rejected';
   inserted: number;
   rejectedLines: number;
+  /** Report lines for earlier data this import replaced (population: one per municipality and year). */
+  replaced: string[];
 }
+
+/** At most this many replacement lines in the result; the log message counts them all. */
+export const maxReplacedLines = 20;
 
 /**
  * The import's one transaction: insert the good rows straight from the validation query, find the
@@ -179,21 +188,41 @@ export async function loadStaged(
         key: target.key,
         importId: id,
       });
-      if (rejectedLines > 0 && !options.acceptRejects) return { status: 'rejected', inserted: 0, rejectedLines };
+      if (rejectedLines > 0 && !options.acceptRejects) return { status: 'rejected', inserted: 0, rejectedLines, replaced: [] };
       if (duplicates > 0) {
         const removed = (await run(`DELETE FROM ${target.table} WHERE import_id = ${id} AND source_line IN (SELECT line FROM duplicate)`)) as { rowsChanged: number | bigint };
         inserted -= Number(removed.rowsChanged);
       }
+      const replacesKey = target.replaces ?? target.key;
+      const replaced = existing > 0 && target.table === 'population' ? await replacedPopulation(connection, id) : [];
       if (existing > 0)
         await run(`DELETE FROM ${target.table} t
-        USING (SELECT DISTINCT ${target.key.join(', ')} FROM ${target.table} WHERE import_id = ${id}) n
-        WHERE t.import_id <> ${id} AND ${target.key.map((k) => `t.${k} = n.${k}`).join(' AND ')}`);
+        USING (SELECT DISTINCT ${replacesKey.join(', ')} FROM ${target.table} WHERE import_id = ${id}) n
+        WHERE t.import_id <> ${id} AND ${replacesKey.map((k) => `t.${k} = n.${k}`).join(' AND ')}`);
       options.afterDelete?.();
-      await connection.run(logSql({ ...entry, rowsImported: inserted, rowsRejected: rejectedLines }));
+      const message = replaced.length > 0 ? `replaced population for ${replaced.length} municipality-year${replaced.length > 1 ? 's' : ''}` : entry.message;
+      await connection.run(logSql({ ...entry, rowsImported: inserted, rowsRejected: rejectedLines, message }));
       await connection.run(copyRejectedSql(id));
       await options.beforeCommit?.();
-      return { status: 'imported', inserted, rejectedLines };
+      return { status: 'imported', inserted, rejectedLines, replaced };
     },
     { commitIf: (outcome) => outcome.status === 'imported', run },
   );
+}
+
+/** "replaced population for 4204 in 2019 (107 310 persons before, 107 310 now)", one per current
+ *  municipality and year that earlier imports held and this one delivers again. */
+async function replacedPopulation(connection: DuckDBConnection, importId: number): Promise<string[]> {
+  const rows = (
+    await connection.runAndReadAll(`WITH delivered AS (
+        SELECT municipality_code, year, sum(count) AS now FROM population WHERE import_id = ${importId} GROUP BY ALL),
+      earlier AS (
+        SELECT p.municipality_code, p.year, sum(p.count) AS before FROM population p
+        JOIN delivered d ON d.municipality_code = p.municipality_code AND d.year = p.year
+        WHERE p.import_id <> ${importId} GROUP BY ALL)
+      SELECT municipality_code, year, before, now FROM earlier JOIN delivered USING (municipality_code, year)
+      ORDER BY municipality_code, year`)
+  ).getRows();
+  const persons = (n: unknown) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
+  return rows.map(([code, year, before, now]) => `replaced population for ${String(code)} in ${Number(year)} (${persons(before)} persons before, ${persons(now)} now)`);
 }

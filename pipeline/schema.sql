@@ -210,7 +210,7 @@ CREATE TABLE IF NOT EXISTS population (
   import_id              INTEGER NOT NULL,
   source_line            INTEGER NOT NULL
 );
-COMMENT ON TABLE population IS 'Residents on 1 January (SSB) by municipality, sex and age or age band; the denominator of every rate. Natural key: (municipality_code_raw, year, sex, age_from, age_to); rows of old codes are summed under the current code.';
+COMMENT ON TABLE population IS 'Residents on 1 January (SSB) by municipality, sex and age or age band; the denominator of every rate. Natural key within a file: (municipality_code_raw, year, sex, age_from, age_to); rows of old codes are summed under the current code; a later file replaces every row of the same current municipality and year. Registered population only (no year after the import).';
 COMMENT ON COLUMN population.municipality_code IS 'Current municipality code.';
 COMMENT ON COLUMN population.municipality_code_raw IS 'kommunenr as delivered.';
 COMMENT ON COLUMN population.year IS 'Year (population on 1 January).';

@@ -94,47 +94,52 @@ describe('municipalities and collaborations', () => {
 });
 
 describe('direct age–sex standardisation', () => {
+  // The default standard esp2013 (European Standard Population 2013) restricted to women (sex=K):
+  // 100 000 in all; stratum 20–24 has 6000, 80–84 has 2500, so wᵢ = 0.06 and 0.025. Strata with no
+  // residents count as rate 0 with their full weight (never renormalised per municipality).
+  const women = { municipalities: ['4204', '4223'], sex: 'K' as const, standardise: 'age-sex' as const };
+
   it('reproduces the figure computed by hand', async () => {
-    // Standard population 2023 = both municipalities (4215 has no 2023 rows): age group 20–24 women
-    // 1500, 80–84 women 600; weights 1500/2100 = 5/7 and 600/2100 = 2/7.
     // Age-specific rates are the same in both: 10 per 1000 (age 20) and 200 per 1000 (age 80), so
-    // both standardise to 5/7 × 10 + 2/7 × 200 = 450/7 = 64.29 per 1000, while the crude rates differ:
+    // both standardise to 0.06 × 10 + 0.025 × 200 = 5.6 per 1000, while the crude rates differ:
     // 4204 30 ÷ 1100 = 27.27, 4223 105 ÷ 1000 = 105.
-    const { rows } = await run({ municipalities: ['4204', '4223'], standardise: 'age-sex', standardYear: 2023 });
+    const { rows } = await run(women);
     expect(rows.map((r) => r.municipality)).toEqual(['4204', '4223']);
     expect(rows[0]!.value).toBeCloseTo(30000 / 1100, 10);
     expect(rows[1]!.value).toBeCloseTo(105, 10);
-    expect(rows[0]!.standardised).toBeCloseTo(450 / 7, 10);
-    expect(rows[1]!.standardised).toBeCloseTo(450 / 7, 10);
+    expect(rows[0]!.standardised).toBeCloseTo(5.6, 10);
+    expect(rows[1]!.standardised).toBeCloseTo(5.6, 10);
+    // Naming the default gives the same figure.
+    expect((await run({ ...women, standard: 'esp2013' })).rows[0]!.standardised).toBeCloseTo(5.6, 10);
   });
 
   it('gives the standardised rate a 95 % interval by Dobson\'s method, computed by hand', async () => {
-    // Var(DSR) per 1000² = Σ wᵢ² · dᵢ ÷ nᵢ² × 1000², weights 5/7 (age 20) and 2/7 (age 80):
-    //   4204: (25/49)·10/1000²·10⁶ + (4/49)·20/100²·10⁶ = 250/49 + 8000/49 = 8250/49 = 168.367
-    //   4223: (25/49)·5/500²·10⁶  + (4/49)·100/500²·10⁶ = 500/49 + 1600/49 = 2100/49 =  42.857
+    // Var(DSR) per 1000² = Σ wᵢ² · dᵢ ÷ nᵢ² × 1000², weights 0.06 (age 20) and 0.025 (age 80):
+    //   4204: 0.0036·10/1000²·10⁶ + 0.000625·20/100²·10⁶ = 0.036 + 1.25 = 1.286
+    //   4223: 0.0036·5/500²·10⁶   + 0.000625·100/500²·10⁶ = 0.072 + 0.25 = 0.322
     // Poisson limits of the observed count O (Byar, z = 1.96):
-    //   O = 30:  L = 30·(1 − 1/270 − 1.96/(3√30))³ = 20.2369,  U = 31·(1 − 1/279 + 1.96/(3√31))³ = 42.8284
-    //   O = 105: L = 85.8778, U = 127.1100
-    // DSR ± √(Var ÷ O)·(limit − O), DSR = 450/7 = 64.2857:
-    //   4204: 64.2857 + √(168.367/30)·(20.2369 − 30) = 41.157;  64.2857 + 2.3690·12.8284 = 94.676
-    //   4223: 64.2857 + √(42.857/105)·(85.8778 − 105) = 52.069; 64.2857 + 0.6389·22.1100 = 78.411
+    //   O = 30:  L = 30·(1 − 1/270 − 1.96/(3√30))³ = 20.2368,  U = 31·(1 − 1/279 + 1.96/(3√31))³ = 42.8286
+    //   O = 105: L = 85.8774, U = 127.1104
+    // DSR ± √(Var ÷ O)·(limit − O), DSR = 5.6:
+    //   4204: 5.6 + √(1.286/30)·(20.2368 − 30) = 3.5786;  5.6 + 0.207043·12.8286 = 8.2561
+    //   4223: 5.6 + √(0.322/105)·(85.8774 − 105) = 4.5410; 5.6 + 0.055377·22.1104 = 6.8244
     // The smaller municipality's interval is the wider one, as it should be.
-    const { rows } = await run({ municipalities: ['4204', '4223'], standardise: 'age-sex', standardYear: 2023 });
-    expect(rows[0]!.standardisedCiLow).toBeCloseTo(41.157, 2);
-    expect(rows[0]!.standardisedCiHigh).toBeCloseTo(94.676, 2);
-    expect(rows[1]!.standardisedCiLow).toBeCloseTo(52.069, 2);
-    expect(rows[1]!.standardisedCiHigh).toBeCloseTo(78.411, 2);
+    const { rows } = await run(women);
+    expect(rows[0]!.standardisedCiLow).toBeCloseTo(3.5786, 3);
+    expect(rows[0]!.standardisedCiHigh).toBeCloseTo(8.2561, 3);
+    expect(rows[1]!.standardisedCiLow).toBeCloseTo(4.541, 3);
+    expect(rows[1]!.standardisedCiHigh).toBeCloseTo(6.8244, 3);
   });
 
   it('gives no standardised interval when nothing was observed', async () => {
     // 4215 has 2024 residents but no stays in 2024 outside February: DSR 0, and Dobson divides by O.
-    const { rows } = await run({ municipalities: ['4215'], from: '2024-06', to: '2024-06', standardise: 'age-sex', standardYear: 2024 });
+    const { rows } = await run({ municipalities: ['4215'], from: '2024-06', to: '2024-06', standardise: 'age-sex' });
     expect(rows[0]!.numerator).toBe(0);
     expect(rows[0]!.standardised).toBe(0);
     expect([rows[0]!.standardisedCiLow, rows[0]!.standardisedCiHigh]).toEqual([null, null]);
   });
 
-  it('refuses a standard year without population', async () => {
-    await expect(run({ standardise: 'age-sex', standardYear: 1990 })).rejects.toThrow(/no population for standard year 1990/);
+  it('refuses an unknown standard', async () => {
+    await expect(run({ standardise: 'age-sex', standard: '2023' as never })).rejects.toThrow(/standard must be one of esp2013, esp2013-broad/);
   });
 });
