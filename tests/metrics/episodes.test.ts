@@ -76,3 +76,58 @@ describe('acute-admissions', () => {
     expect(response.rows[0]?.numerator).toBe(2);
   });
 });
+
+describe('episodes with tied times and open stays (issue 12 §5)', () => {
+  let w: TestWarehouse;
+  const arendal = 'SSHF Arendal';
+
+  beforeAll(async () => {
+    w = await testWarehouse();
+    // "tied": two stays with identical admission and discharge, Kristiansand's written first. Stays
+    // are ordered by (admitted, ends, hospital, stay id): Arendal's comes first, so the episode takes
+    // its municipality 4203 and age 81; both end last, so discharged_to is the later in that order,
+    // Kristiansand's 'kommunal'. One episode of 2 stays, acute (Arendal's is).
+    await w.stay({ patient: 'tied', admitted: '2024-05-01 08:00', discharged: '2024-05-03 08:00', urgency: 'planlagt', dischargedTo: 'kommunal' });
+    await w.stay({ patient: 'tied', hospital: arendal, municipality: '4203', age: 81, admitted: '2024-05-01 08:00', discharged: '2024-05-03 08:00', dischargedTo: 'hjem' });
+    // "tied3": three identical stays at one hospital (differing only in stay id) and a fourth 3 hours
+    // after their discharge → one episode, 10 Jun 08:00 – 14 Jun 08:00, 4 stays.
+    for (let copy = 0; copy < 3; copy += 1) await w.stay({ patient: 'tied3', admitted: '2024-06-10 08:00', discharged: '2024-06-12 08:00' });
+    await w.stay({ patient: 'tied3', admitted: '2024-06-12 11:00', discharged: '2024-06-14 08:00' });
+    // Data through: Arendal 31 May 20:00 (areLast), Kristiansand 31 Jul 12:00 (krsLast).
+    await w.stay({ patient: 'areLast', hospital: arendal, admitted: '2024-05-20 08:00', discharged: '2024-05-31 20:00' });
+    await w.stay({ patient: 'krsLast', admitted: '2024-07-30 08:00', discharged: '2024-07-31 12:00' });
+    // "openA": open at Arendal since 10 May, so it ends at 31 May 20:00 for merging; a Kristiansand
+    // stay on 15 Jun is a new episode (two episodes, the first with no discharge), not swallowed.
+    await w.stay({ patient: 'openA', hospital: arendal, admitted: '2024-05-10 08:00', discharged: null });
+    await w.stay({ patient: 'openA', admitted: '2024-06-15 08:00', discharged: '2024-06-20 08:00' });
+    // "openMerge": open at Arendal since 30 May; admitted at Kristiansand 1 Jun 02:00, 6 hours after
+    // Arendal's 31 May 20:00 → one episode of 2 stays, still open (no discharge).
+    await w.stay({ patient: 'openMerge', hospital: arendal, admitted: '2024-05-30 08:00', discharged: null });
+    await w.stay({ patient: 'openMerge', admitted: '2024-06-01 02:00', discharged: '2024-06-03 08:00' });
+  });
+  afterAll(() => w?.close());
+
+  it('merges stays with identical times into one episode, attributes taken in (hospital, stay id) order', async () => {
+    const rows = await w.sql(`SELECT patient_id, strftime(admitted, '%m-%d %H') a, strftime(discharged, '%m-%d %H') d,
+      municipality_code, age, acute, discharged_to, stays FROM episode WHERE patient_id LIKE 'tied%' ORDER BY patient_id, admitted`);
+    expect(rows).toEqual([
+      { patient_id: 'tied', a: '05-01 08', d: '05-03 08', municipality_code: '4203', age: 81, acute: true, discharged_to: 'kommunal', stays: 2 },
+      { patient_id: 'tied3', a: '06-10 08', d: '06-14 08', municipality_code: '4204', age: 80, acute: true, discharged_to: 'hjem', stays: 4 },
+    ]);
+    // No false readmission: each patient has one index episode, not readmitted.
+    expect(await w.sql(`SELECT patient_id, readmitted FROM readmission_index('all') WHERE patient_id LIKE 'tied%' ORDER BY patient_id`)).toEqual([
+      { patient_id: 'tied', readmitted: false },
+      { patient_id: 'tied3', readmitted: false },
+    ]);
+  });
+
+  it('ends an open stay at its own hospital\'s data through when merging', async () => {
+    const rows = await w.sql(`SELECT patient_id, strftime(admitted, '%m-%d %H') a, strftime(discharged, '%m-%d %H') d, stays
+      FROM episode WHERE patient_id LIKE 'open%' ORDER BY patient_id, admitted`);
+    expect(rows).toEqual([
+      { patient_id: 'openA', a: '05-10 08', d: null, stays: 1 },
+      { patient_id: 'openA', a: '06-15 08', d: '06-20 08', stays: 1 },
+      { patient_id: 'openMerge', a: '05-30 08', d: null, stays: 2 },
+    ]);
+  });
+});

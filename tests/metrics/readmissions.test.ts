@@ -39,6 +39,9 @@ beforeAll(async () => {
   // second stay is NOT a readmission; one index discharged 10 May, not readmitted.
   await t.stay({ patient: 'transfer', admitted: '2024-05-01 10:00', discharged: '2024-05-05 10:00', dischargedTo: 'sykehus' });
   await t.stay({ patient: 'transfer', hospital: 'OUS', admitted: '2024-05-05 13:00', discharged: '2024-05-10 10:00' });
+  // ousDied: OUS's extract must also reach 31 Dec (follow-up needs every hospital's data): a stay
+  // there discharged dead on 31 Dec 12:00 — never an index, never a readmission (planned).
+  await t.stay({ patient: 'ousDied', hospital: 'OUS', admitted: '2024-12-30 10:00', discharged: '2024-12-31 12:00', urgency: 'planlagt', dischargedTo: 'dod' });
   // plannedThenAcute: index discharged 1 Jul, a planned episode 5–6 Jul, an acute one 20–21 Jul. The
   // acute episode is a readmission of the first (19 days) and of the planned one (14 days): 3
   // indexes in July, 2 readmitted.

@@ -1,6 +1,6 @@
 // Who is signed in and the reference lists every page needs (municipalities, collaborations, KAD
 // units, the metric catalogue, data through). Loaded once after login; shared as module state.
-import type { MetricInfo, SessionUser } from '$contract/types.ts';
+import type { MetricInfo, SessionUser, SourceDataThrough } from '$contract/types.ts';
 import { api, type Collaboration, type KadUnit, type Municipality } from './api.ts';
 import { defaultPlace, unitsServing as unitsServingIn, type PlaceNeed } from './places.ts';
 
@@ -12,8 +12,10 @@ export const reference = $state<{
   units: KadUnit[];
   catalogue: MetricInfo[];
   dataThrough: string | null;
+  /** Each hospital's own data through (dates). */
+  sources: SourceDataThrough[];
   loaded: boolean;
-}>({ municipalities: [], collaborations: [], units: [], catalogue: [], dataThrough: null, loaded: false });
+}>({ municipalities: [], collaborations: [], units: [], catalogue: [], dataThrough: null, sources: [], loaded: false });
 
 export async function loadReference(): Promise<void> {
   const [municipalities, collaborations, units, catalogue, health] = await Promise.all([
@@ -23,7 +25,7 @@ export async function loadReference(): Promise<void> {
     api.catalogue(),
     api.health(),
   ]);
-  Object.assign(reference, { municipalities, collaborations, units, catalogue, dataThrough: health.dataThrough, loaded: true });
+  Object.assign(reference, { municipalities, collaborations, units, catalogue, dataThrough: health.dataThrough, sources: health.sources ?? [], loaded: true });
 }
 
 /**
