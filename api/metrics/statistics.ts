@@ -1,6 +1,5 @@
 // Interval and comparison statistics for the metrics: Wilson intervals for shares, Poisson intervals
-// for rates, funnel limits and variation figures. Pure functions; no database.
-import { binomialControlLimits, poissonControlLimits } from './exact.ts';
+// for rates, the funnel's grid and variation figures (funnel limits: exact.ts, compare.ts). Pure functions; no database.
 
 /** Two-sided 95 % standard normal quantile (Wilson intervals). */
 export const z95 = 1.959963984540054;
@@ -43,27 +42,6 @@ export function standardisedInterval(rate: number, variance: number, observed: n
   return [Math.max(0, rate + scale * (lower - observed)), rate + scale * (upper - observed)];
 }
 
-export interface Limits {
-  lower: number;
-  upper: number;
-}
-
-/** Exact funnel limits (api/metrics/exact.ts) around an overall share p (fraction) at denominator n
- *  (rounded to whole trials) at `level` (0.95, 0.998), as fractions. */
-export function shareLimits(p: number, n: number, level: number): Limits {
-  const trials = Math.round(n);
-  if (!(trials > 0)) return { lower: p, upper: p };
-  const { lower, upper } = binomialControlLimits(trials, p, level);
-  return { lower: lower / trials, upper: upper / trials };
-}
-
-/** Exact funnel limits around an overall rate (per 1000 per year) at `personYears`: the exact
- *  Poisson limits around the expected count, converted back to a rate. */
-export function rateLimits(rate: number, personYears: number, level: number): Limits {
-  const { lower, upper } = poissonControlLimits((rate * personYears) / 1000, level);
-  return { lower: (lower * 1000) / personYears, upper: (upper * 1000) / personYears };
-}
-
 /** Denominators spread evenly on a log scale between the smallest and largest compared one. */
 export function funnelDenominators(denominators: number[], points = 40): number[] {
   const positive = denominators.filter((d) => d > 0);
@@ -85,7 +63,8 @@ export interface Variation {
  * Variation across compared units. maxMinRatio = highest ÷ lowest value (null if the lowest is 0);
  * cv = sample standard deviation ÷ mean of the values; scv = McPherson's systematic component of
  * variation × 100: mean over units of ((O − E)² ÷ E² − 1 ÷ E), with O the observed and E the
- * expected count (the overall value applied to the unit's denominator).
+ * expected count under the funnel's model (compare.ts: indirect age–sex expected for rates, n × pooled
+ * share for shares).
  */
 export function variation(values: number[], counts: Array<{ observed: number; expected: number }>): Variation {
   const finite = values.filter((v) => Number.isFinite(v));

@@ -102,9 +102,11 @@ describe('compareFigures with exact methods', () => {
     const figures = compareFigures('rate', [row('A', 0, 3100, 1000), row('B', 1000, 994_900, 1000), row('C', 0, 2000, 1000)]);
     expect(figures.overall).toBeCloseTo(1, 12);
     expect(figures.outliers).toEqual([]);
-    // At the smallest denominator (2000 person-years, E = 2) the lower limits are 0 (P(X ≤ 0) = 0.135).
+    // Rates are drawn as SMR against the expected count (no strata here: E = pooled rate × person-years).
+    // At the smallest, E = 2, the lower limits are 0 (P(X ≤ 0) = 0.135).
     const smallest = figures.funnel[0]!;
-    expect(smallest.denominator).toBe(2000);
+    expect(smallest.denominator).toBe(2);
+    expect(figures.rows.map((r) => r.expected)).toEqual([3.1, 1000 * 0.9949, 2].map((e) => expect.closeTo(e, 9)));
     expect([smallest.lower95, smallest.lower998]).toEqual([0, 0]);
   });
 
