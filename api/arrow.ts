@@ -16,7 +16,7 @@ import {
   vectorFromArray,
   type DataType,
 } from 'apache-arrow';
-import type { MetricResponse, MetricRow } from '../contract/types.ts';
+import { declarationOf, type MetricResponse, type MetricRow } from '../contract/types.ts';
 
 export const arrowMediaType = 'application/vnd.apache.arrow.stream';
 
@@ -36,6 +36,7 @@ const columns: { name: keyof MetricRow; type: () => DataType }[] = [
   { name: 'stays', type: () => new Float64() },
   { name: 'patients', type: () => new Float64() },
   { name: 'costNok', type: () => new Float64() },
+  { name: 'expected', type: () => new Float64() },
 ];
 
 export function acceptsArrow(accept: string | undefined): boolean {
@@ -45,7 +46,7 @@ export function acceptsArrow(accept: string | undefined): boolean {
 export function metricResponseToArrow(response: MetricResponse): Uint8Array {
   const { rows, ...meta } = response;
   const always = ['period', 'numerator', 'denominator', 'value', 'ciLow', 'ciHigh', 'suppressed'];
-  always.push(response.metric === 'kad-occupancy' ? 'unit' : 'municipality');
+  always.push(declarationOf(response.metric)?.perUnit ? 'unit' : 'municipality');
   const present = columns.filter(
     (column) => always.includes(column.name) || rows.some((row) => row[column.name] !== undefined),
   );

@@ -1,5 +1,7 @@
 // The OpenAPI 3.0 document served at GET /api/openapi.json (validated by tests/api/openapi.test.ts).
-import { diagnosisGroups, metricIds } from '../contract/types.ts';
+import { z } from 'zod';
+import { diagnosisGroups, metricIds, metricParameterNames, periodGrains, serviceAreas } from '../contract/types.ts';
+import { metricQuerySchema } from './metrics/params.ts';
 
 const json = (schema: object) => ({ 'application/json': { schema } });
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -9,26 +11,14 @@ const errors = {
   '401': error('Not logged in, or the session expired or was revoked.'),
   '403': error('The role may not do this.'),
 };
-const query = (name: string, description: string, schema: object = { type: 'string' }) => ({
-  name,
-  in: 'query',
-  required: false,
-  description,
-  schema,
-});
+// The metric parameters are generated from the zod schema the routes validate with (one declaration:
+// api/metrics/params.ts over contract/metrics.ts), so the document cannot drift from the checks.
+const generated = z.toJSONSchema(metricQuerySchema, { target: 'openapi-3.0', io: 'input' }) as {
+  properties: Record<string, { description?: string } & Record<string, unknown>>;
+};
 const metricParameters = [
   { name: 'metric', in: 'path', required: true, schema: { type: 'string', enum: metricIds } },
-  query('municipality', 'Comma-separated current municipality codes and/or collaboration ids (a collaboration gives one row for all its members). Default: every municipality.'),
-  query('unit', 'kad-occupancy only: comma-separated KAD unit ids (default every unit).'),
-  query('from', 'First month, YYYY-MM (default January two years before `to`). At the earliest January three years before the first year with stays (2000-01 while none are imported); earlier is 400 `period_out_of_range`, never clamped.', { type: 'string', pattern: '^\\d{4}-(0[1-9]|1[0-2])$' }),
-  query('to', 'Last month, YYYY-MM (default the last month with data). At the latest December of the year after the last year with data; later is 400 `period_out_of_range`.', { type: 'string', pattern: '^\\d{4}-(0[1-9]|1[0-2])$' }),
-  query('by', 'Period grain (default month; total for compare; day, period YYYY-MM-DD, only for kad-occupancy). An answer has at most 50 000 cells (municipalities or units × periods, STYRINGSDATA_METRIC_MAX_CELLS); more is 400 `too_many_cells`: ask for fewer targets, a shorter period or a coarser grain.', { type: 'string', enum: ['day', 'month', 'quarter', 'year', 'total'] }),
-  query('age', 'all, 67+, 80+ or a-b.', { type: 'string', pattern: '^(all|67\\+|80\\+|\\d{1,3}-\\d{1,3})$' }),
-  query('sex', 'all, M or K.', { type: 'string', enum: ['all', 'M', 'K'] }),
-  query('group', 'readmissions only: diagnosis group.', { type: 'string', enum: [...diagnosisGroups] }),
-  query('area', 'Service area.', { type: 'string', enum: ['all', 'somatikk', 'psykisk_helsevern', 'tsb'] }),
-  query('standardise', 'Age–sex standardisation.', { type: 'string', enum: ['none', 'age-sex'] }),
-  query('standardYear', 'Standard population year (default the latest).', { type: 'string', pattern: '^\\d{4}$' }),
+  ...Object.entries(generated.properties).map(([name, { description, ...schema }]) => ({ name, in: 'query', required: false, description, schema })),
 ];
 const nullableNumber = { type: 'number', nullable: true };
 // An uncached metric answer runs under a time limit and a concurrency cap (api/metrics/bounds.ts).
@@ -181,7 +171,18 @@ export const openApiDocument = {
         required: ['error'],
         properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' } } } },
       },
-      Health: { type: 'object', properties: { status: { type: 'string', enum: ['ok'] }, dataThrough: { type: 'string', nullable: true } } },
+      Health: {
+        type: 'object',
+        properties: {
+          status: { type: 'string', enum: ['ok'] },
+          dataThrough: { type: 'string', nullable: true },
+          sources: {
+            type: 'array',
+            description: "Each hospital's (behandlingssted's) own data through; readmission follow-up needs all of them.",
+            items: { type: 'object', properties: { source: { type: 'string' }, dataThrough: { type: 'string', format: 'date' } } },
+          },
+        },
+      },
       Credentials: { type: 'object', required: ['username', 'password'], properties: { username: { type: 'string' }, password: { type: 'string' } } },
       User: {
         type: 'object',
@@ -206,12 +207,22 @@ export const openApiDocument = {
       },
       MetricInfo: {
         type: 'object',
+        description: 'A catalogue entry (contract/metrics.ts) with its definition in words.',
         properties: {
           id: { type: 'string', enum: metricIds },
           title: { type: 'object', properties: { nb: { type: 'string' }, en: { type: 'string' } } },
           unit: { type: 'string', enum: ['percent', 'per-1000-per-year', 'nights-per-stay'] },
+          kind: { type: 'string', enum: ['rate', 'share', 'mean', 'occupancy'] },
+          perUnit: { type: 'boolean', description: 'Rows per KAD unit (unit=) rather than per municipality.' },
+          parameters: { type: 'array', description: 'The query parameters the metric takes.', items: { type: 'string', enum: metricParameterNames } },
+          grains: { type: 'array', items: { type: 'string', enum: periodGrains } },
+          areas: { type: 'array', items: { type: 'string', enum: serviceAreas } },
+          groups: { type: 'array', items: { type: 'string', enum: [...diagnosisGroups] } },
+          defaults: { type: 'object', properties: { age: { type: 'string' }, area: { type: 'string', enum: serviceAreas } } },
+          followUpDays: { type: 'integer', description: 'Days after a month ends before its figures are final.' },
+          countsNights: { type: 'boolean', description: 'Counts nights (not independent events): compared without a funnel.' },
+          ageBands: { type: 'array', items: { type: 'string' } },
           definition: { type: 'object', description: 'The definition in words (the opening comment of the metric SQL file).', properties: { nb: { type: 'string' }, en: { type: 'string' } } },
-          parameters: { type: 'array', items: { type: 'string' } },
         },
       },
       MetricRow: {
@@ -233,6 +244,7 @@ export const openApiDocument = {
           stays: nullableNumber,
           patients: nullableNumber,
           costNok: nullableNumber,
+          expected: { ...nullableNumber, description: 'Compare only: the expected count under the funnel model (rates: indirect age–sex standardisation on the compared set; shares: denominator × pooled share); null without a funnel.' },
         },
       },
       MetricResponse: {
@@ -240,7 +252,7 @@ export const openApiDocument = {
         properties: {
           metric: { type: 'string', enum: metricIds },
           unit: { type: 'string' },
-          by: { type: 'string', enum: ['day', 'month', 'quarter', 'year', 'total'] },
+          by: { type: 'string', enum: periodGrains },
           from: { type: 'string' },
           to: { type: 'string' },
           dataThrough: { type: 'string', nullable: true },
@@ -257,7 +269,7 @@ export const openApiDocument = {
               funnel: {
                 type: 'array',
                 description:
-                  'Exact 95 % and 99.8 % limits around the pooled value (binomial for shares, Poisson around the expected count for rates), interpolated between whole counts; none for means.',
+                  'Exact 95 % and 99.8 % limits, interpolated between whole counts: for shares binomial around the pooled share at each denominator; for rates in SMR units (exact Poisson limits ÷ E around 1) at each expected count E (denominator = E). Widened by √φ when overdispersion.used; none for means and nights.',
                 items: {
                   type: 'object',
                   properties: { denominator: { type: 'number' }, lower95: { type: 'number' }, upper95: { type: 'number' }, lower998: { type: 'number' }, upper998: { type: 'number' } },
@@ -269,6 +281,17 @@ export const openApiDocument = {
                 description: 'Rows whose count is improbable at 99.8 % by the exact two-sided test (tail probability below 0.001), i.e. outside the 99.8 % funnel limits.',
               },
               variation: { type: 'object', properties: { maxMinRatio: nullableNumber, cv: nullableNumber, scv: nullableNumber } },
+              funnelMethod: {
+                type: 'string',
+                enum: ['smr-poisson', 'share-binomial', 'none'],
+                description: 'smr-poisson: rates as observed ÷ expected (x = expected count), exact Poisson limits around 1; share-binomial: exact binomial limits around the pooled share; none: no funnel (nights, means; see funnelNote).',
+              },
+              funnelNote: { type: 'string', nullable: true },
+              overdispersion: {
+                type: 'object',
+                description: 'φ from z-scores winsorised at 10 %/90 % (Spiegelhalter 2005), from 10 or more units; used: φ > 1 and the limits were widened by √φ.',
+                properties: { phi: nullableNumber, used: { type: 'boolean' } },
+              },
             },
           },
         ],

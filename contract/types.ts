@@ -37,56 +37,37 @@ export interface ImportSummary {
   files: FileImportResult[];
 }
 
-export type MetricId =
-  | 'readmissions'
-  | 'acute-admissions'
-  | 'discharge-ready-days'
-  | 'kad-stays'
-  | 'kad-bed-days'
-  | 'kad-length-of-stay'
-  | 'kad-transfer-share'
-  | 'kad-occupancy';
+export {
+  declarationOf,
+  diagnosisGroups,
+  metricCatalogue,
+  metricIds,
+  metricParameterNames,
+  metricsTaking,
+  periodGrains,
+  serviceAreas,
+  sexes,
+  standardisations,
+} from './metrics.ts';
+export type {
+  DiagnosisGroup,
+  MetricDeclaration,
+  MetricId,
+  MetricKind,
+  MetricParameter,
+  MetricUnit,
+  PeriodGrain,
+  ServiceArea,
+  Sex,
+  Standardisation,
+} from './metrics.ts';
+import type { DiagnosisGroup, MetricDeclaration, MetricId, MetricUnit, PeriodGrain, ServiceArea, Sex, Standardisation } from './metrics.ts';
 
-export const metricIds: readonly MetricId[] = [
-  'readmissions',
-  'acute-admissions',
-  'discharge-ready-days',
-  'kad-stays',
-  'kad-bed-days',
-  'kad-length-of-stay',
-  'kad-transfer-share',
-  'kad-occupancy',
-];
-
-export type MetricUnit = 'percent' | 'per-1000-per-year' | 'nights-per-stay';
-/** `day` (period `YYYY-MM-DD`) only for kad-occupancy, the one metric whose facts carry a day. */
-export type PeriodGrain = 'day' | 'month' | 'quarter' | 'year' | 'total';
-export type ServiceArea = 'all' | 'somatikk' | 'psykisk_helsevern' | 'tsb';
-
-export const diagnosisGroups = [
-  'kols',
-  'hjertesvikt',
-  'lungebetennelse',
-  'hjerneslag',
-  'brudd',
-  'dehydrering',
-  'forstoppelse',
-  'gastroenteritt',
-  'urinveisinfeksjon',
-  'mangelanemi',
-  'gikt',
-  'elleve',
-] as const;
-export type DiagnosisGroup = (typeof diagnosisGroups)[number];
-
-export interface MetricInfo {
+/** A metric as GET /api/metrics serves it: its catalogue entry (without where its SQL lives) and its
+ *  definition in words, English and bokmål: the opening comment of the metric's SQL file. */
+export interface MetricInfo extends Omit<MetricDeclaration, 'sql' | 'id'> {
   id: MetricId;
-  title: { nb: string; en: string };
-  unit: MetricUnit;
-  /** The definition in words, in English and bokmål: the opening comment of the metric's SQL file. */
   definition: { nb: string; en: string };
-  /** Which query parameters apply (e.g. group only for readmissions, unit only for kad-occupancy). */
-  parameters: string[];
 }
 
 /** A validated metric request (the API's zod schema produces it; the engine consumes it). */
@@ -102,14 +83,21 @@ export interface MetricQuery {
   by: PeriodGrain;
   /** 'all' | '67+' | '80+' | 'a-b'; undefined = the metric's default (67+ for readmissions, all otherwise). */
   age?: string;
-  sex: 'all' | 'M' | 'K';
+  sex: Sex;
   group?: DiagnosisGroup;
   /** undefined = the metric's default (somatikk for readmissions, all otherwise). */
   area?: ServiceArea;
-  standardise: 'none' | 'age-sex';
-  /** Standard population year for age-sex standardisation; default the latest population year. */
-  standardYear?: number;
+  standardise: Standardisation;
+  /** Fixed standard population for age-sex standardisation (see standardPopulations); default defaultStandardPopulation. */
+  standard?: StandardPopulationId;
 }
+
+/** The fixed, named standard populations shipped with the project (api/metrics/reference/); never derived from imported data.
+ *  esp2013: European Standard Population 2013, 5-year age groups 0–4 … 85–89, 90+, by sex.
+ *  esp2013-broad: the same weights in three age groups 0–66, 67–79, 80+ (for small municipalities). */
+export const standardPopulations = ['esp2013', 'esp2013-broad'] as const;
+export type StandardPopulationId = (typeof standardPopulations)[number];
+export const defaultStandardPopulation: StandardPopulationId = 'esp2013';
 
 export interface MetricRow {
   municipality?: string;
@@ -132,6 +120,9 @@ export interface MetricRow {
   costNok?: number | null;
   /** discharge-ready-days only: discharge-ready days ÷ stays with such days. */
   meanDaysPerStay?: number | null;
+  /** Compare only: the expected count under the funnel's model (rates: Σ stratum person-years × the
+   *  comparison set's age–sex rate; shares: denominator × pooled share); null when the row has no funnel. */
+  expected?: number | null;
 }
 
 export interface MetricResponse {
@@ -158,6 +149,13 @@ export interface CompareResponse extends MetricResponse {
   /** municipality codes outside the 99.8 % limits. */
   outliers: string[];
   variation: { maxMinRatio: number | null; cv: number | null; scv: number | null };
+  /** smr-poisson: rates as SMR = observed ÷ expected (indirect age–sex standardisation on the compared set's own
+   *  rates), exact Poisson limits around 1, funnel x = expected count; share-binomial: exact binomial limits around
+   *  the pooled share, x = denominator; none: no funnel (funnelNote says why). */
+  funnelMethod?: 'smr-poisson' | 'share-binomial' | 'none';
+  funnelNote?: string | null;
+  /** φ from winsorised z-scores (Spiegelhalter 2005); used: the limits were widened by √φ. */
+  overdispersion?: { phi: number | null; used: boolean };
 }
 
 export interface ApiErrorBody {
@@ -183,4 +181,16 @@ export interface KadUnit {
   name: string;
   hostMunicipality: string;
   municipalities: string[];
+}
+
+/** GET /api/health. sources: each hospital's (behandlingssted's) own data through (a date), by name. */
+export interface SourceDataThrough {
+  source: string;
+  dataThrough: string;
+}
+export interface Health {
+  status: 'ok';
+  dataThrough: string | null;
+  sources: SourceDataThrough[];
+  importRunning: boolean;
 }

@@ -1,76 +1,38 @@
-// Which metrics exist, how each is shaped (rate, share, mean, occupancy) and where its SQL lives.
-// The definition shown to users is the opening comment of the metric's SQL file, read once here,
-// so the words and the SQL cannot drift apart.
+// The metric SQL behind the catalogue (contract/metrics.ts declares every metric once): which files
+// are installed, in which order, and the definition in words each file opens with. The definition
+// shown to users is the opening comment of the metric's SQL file, read once here, so the words and the
+// SQL cannot drift apart.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { MetricId, MetricInfo, MetricUnit, ServiceArea } from '../../contract/types.ts';
+import { declarationOf, metricCatalogue as declarations, type MetricId, type MetricInfo } from '../../contract/types.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** rate: count per 1000 inhabitants per year; share: numerator ÷ denominator in %; mean: numerator ÷
- *  denominator; occupancy: numerator × 100 ÷ capacity, per unit. */
-export type MetricKind = 'rate' | 'share' | 'mean' | 'occupancy';
+export type { MetricDeclaration } from '../../contract/types.ts';
 
-export interface MetricSpec {
-  id: MetricId;
-  title: { nb: string; en: string };
-  unit: MetricUnit;
-  kind: MetricKind;
-  file: string;
-  /** Table macro returning the standard fact columns (see engine.ts). */
-  factsMacro: string;
-  /** Arguments the facts macro takes, in order. */
-  arguments: ReadonlyArray<'area' | 'group'>;
-  defaultAge: string;
-  defaultArea: ServiceArea;
-  /** Rows are keyed by unit (kad-occupancy) rather than by municipality. */
-  perUnit: boolean;
-  /** The facts macro also returns a `day` column, so the metric can be asked by=day. */
-  hasDay?: boolean;
-  parameters: string[];
-}
-
-const common = ['municipality', 'from', 'to', 'by', 'age', 'sex'];
-const hospital = [...common, 'area', 'standardise'];
-
-export const metricSpecs: readonly MetricSpec[] = [
-  { id: 'readmissions', title: { nb: 'Reinnleggelser innen 30 dager (ujustert)', en: '30-day readmissions (crude)' },
-    unit: 'percent', kind: 'share', file: 'readmissions.sql', factsMacro: 'readmissions_facts', arguments: ['area', 'group'],
-    defaultAge: '67+', defaultArea: 'somatikk', perUnit: false, parameters: [...common, 'area', 'group'] },
-  { id: 'acute-admissions', title: { nb: 'Akutte sykehusinnleggelser', en: 'Acute hospital admissions' },
-    unit: 'per-1000-per-year', kind: 'rate', file: 'acute-admissions.sql', factsMacro: 'acute_admissions_facts', arguments: ['area'],
-    defaultAge: 'all', defaultArea: 'all', perUnit: false, parameters: hospital },
-  { id: 'discharge-ready-days', title: { nb: 'Overliggerdøgn', en: 'Discharge-ready days' },
-    unit: 'per-1000-per-year', kind: 'rate', file: 'discharge-ready-days.sql', factsMacro: 'discharge_ready_days_facts', arguments: ['area'],
-    defaultAge: 'all', defaultArea: 'all', perUnit: false, parameters: hospital },
-  { id: 'kad-stays', title: { nb: 'KAD-opphold', en: 'KAD stays' },
-    unit: 'per-1000-per-year', kind: 'rate', file: 'kad-stays.sql', factsMacro: 'kad_stays_facts', arguments: [],
-    defaultAge: 'all', defaultArea: 'all', perUnit: false, parameters: [...common, 'standardise'] },
-  { id: 'kad-bed-days', title: { nb: 'KAD-liggedøgn', en: 'KAD bed-days' },
-    unit: 'per-1000-per-year', kind: 'rate', file: 'kad-bed-days.sql', factsMacro: 'kad_bed_days_facts', arguments: [],
-    defaultAge: 'all', defaultArea: 'all', perUnit: false, parameters: [...common, 'standardise'] },
-  { id: 'kad-length-of-stay', title: { nb: 'Liggetid i KAD', en: 'KAD length of stay' },
-    unit: 'nights-per-stay', kind: 'mean', file: 'kad-length-of-stay.sql', factsMacro: 'kad_length_of_stay_facts', arguments: [],
-    defaultAge: 'all', defaultArea: 'all', perUnit: false, parameters: common },
-  { id: 'kad-transfer-share', title: { nb: 'Andel KAD-opphold videre til sykehus', en: 'KAD stays sent on to hospital' },
-    unit: 'percent', kind: 'share', file: 'kad-transfer-share.sql', factsMacro: 'kad_transfer_share_facts', arguments: [],
-    defaultAge: 'all', defaultArea: 'all', perUnit: false, parameters: common },
-  { id: 'kad-occupancy', title: { nb: 'Belegg i KAD-enheten', en: 'KAD unit occupancy' },
-    unit: 'percent', kind: 'occupancy', file: 'kad-occupancy.sql', factsMacro: 'kad_occupancy_facts', arguments: [],
-    defaultAge: 'all', defaultArea: 'all', perUnit: true, hasDay: true, parameters: ['unit', 'from', 'to', 'by'] },
-];
+/** The catalogue's rules the metric SQL needs, as macros generated from contract/metrics.ts, so a rule
+ *  such as readmissions' 30 days of follow-up is written once and the SQL and the web read the same. */
+const catalogueSqlFile = 'catalogue (generated from contract/metrics.ts)';
+const catalogueSql = `-- The metric catalogue's rules (contract/metrics.ts) as macros for the metric SQL.
+-- nb: Reglene i metrikkatalogen (contract/metrics.ts) som makroer for metrikk-SQL-en.
+CREATE OR REPLACE MACRO follow_up_days(metric) AS CASE metric ${declarations.map((d) => `WHEN '${d.id}' THEN ${d.followUpDays}`).join(' ')} END;
+COMMENT ON MACRO follow_up_days IS 'follow_up_days(metric): days after a discharge (or a month''s end) before the metric''s figures are final.';
+`;
 
 /** Building blocks first: later files use the views and macros of earlier ones. */
 export const sqlFiles: readonly string[] = [
+  catalogueSqlFile,
   'data-through.sql',
   'population.sql',
   'diagnosis-groups.sql',
   'episodes.sql',
-  ...metricSpecs.map((spec) => spec.file),
+  ...declarations.map((metric) => metric.sql.file),
 ];
 
-const sqlText = new Map<string, string>(sqlFiles.map((file) => [file, readFileSync(join(here, file), 'utf8')]));
+const sqlText = new Map<string, string>(
+  sqlFiles.map((file) => [file, file === catalogueSqlFile ? catalogueSql : readFileSync(join(here, file), 'utf8')]),
+);
 
 export function sqlOf(file: string): string {
   const text = sqlText.get(file);
@@ -93,26 +55,17 @@ export function openingComment(sql: string, lang: 'en' | 'nb' = 'en'): string {
   return paragraph(parts[lang]) || paragraph(parts.en);
 }
 
-/** The one wording of the by=day rule, for the route (400) and the engine (InvalidQueryError). */
-export const byDayOnlyMessage = 'by=day is only available for kad-occupancy';
-
-export function specOf(id: string): MetricSpec | undefined {
-  return metricSpecs.find((spec) => spec.id === id);
-}
-
-export const metricCatalogue: MetricInfo[] = metricSpecs.map((spec) => ({
-  id: spec.id,
-  title: spec.title,
-  unit: spec.unit,
-  definition: { en: openingComment(sqlOf(spec.file), 'en'), nb: openingComment(sqlOf(spec.file), 'nb') },
-  parameters: spec.parameters,
+/** What GET /api/metrics serves: each catalogue entry without its SQL location, with its definition. */
+export const metricCatalogue: MetricInfo[] = declarations.map(({ sql, ...declaration }) => ({
+  ...declaration,
+  definition: { en: openingComment(sqlOf(sql.file), 'en'), nb: openingComment(sqlOf(sql.file), 'nb') },
 }));
 
 /** The exact SQL behind a metric (for the workbench documentation). */
 export function metricSql(id: MetricId): string {
-  const spec = specOf(id);
-  if (!spec) throw new Error(`Unknown metric ${id}`);
-  return sqlOf(spec.file);
+  const declaration = declarationOf(id);
+  if (!declaration) throw new Error(`Unknown metric ${id}`);
+  return sqlOf(declaration.sql.file);
 }
 
 export interface AnalystObject {

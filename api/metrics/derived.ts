@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { inTransaction, type Warehouse } from '../../pipeline/db.ts';
+import { serviceAreas } from '../../contract/types.ts';
 import { sqlFiles, sqlOf } from './catalogue.ts';
 
 /** Changes whenever any metric SQL file changes: derived tables built by other SQL are rebuilt. Whole-line
@@ -14,9 +15,8 @@ import { sqlFiles, sqlOf } from './catalogue.ts';
 const withoutCommentLines = (sql: string) => sql.split('\n').filter((line) => !line.trimStart().startsWith('--')).join('\n');
 export const definitionHash = createHash('sha256').update(sqlFiles.map((file) => withoutCommentLines(sqlOf(file))).join('\n')).digest('hex').slice(0, 16);
 
-const areas = ['all', 'somatikk', 'psykisk_helsevern', 'tsb'] as const;
 const unionOver = (macro: string) =>
-  areas.map((area) => `SELECT '${area}'::VARCHAR AS episode_area, * FROM ${macro}('${area}')`).join('\nUNION ALL\n');
+  serviceAreas.map((area) => `SELECT '${area}'::VARCHAR AS episode_area, * FROM ${macro}('${area}')`).join('\nUNION ALL\n');
 
 const stateTable = `CREATE TABLE IF NOT EXISTS derived_state (
   definition_hash VARCHAR NOT NULL, source_fingerprint VARCHAR NOT NULL, refreshed_at TIMESTAMP NOT NULL)`;

@@ -4,14 +4,17 @@
 // the SQL files.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Warehouse } from '../../pipeline/db.ts';
-import { diagnosisGroups, type CompareResponse, type MetricQuery, type MetricResponse, type MetricRow } from '../../contract/types.ts';
-import { metricCatalogue, metricSql, analystObjects, byDayOnlyMessage, specOf, sqlFiles, sqlOf, type MetricSpec } from './catalogue.ts';
+import { declarationOf, sexes, type CompareResponse, type MetricDeclaration, type MetricQuery, type MetricResponse, type MetricRow } from '../../contract/types.ts';
+import { metricCatalogue, metricSql, analystObjects, sqlFiles, sqlOf } from './catalogue.ts';
 import { buildMetricQuery } from './query-sql.ts';
+import { standardOf, standardPopulationSql } from './standard-population.ts';
 import { dropOutdatedDerived, ensureDerived, refreshDerived } from './derived.ts';
 import { compareFigures } from './compare.ts';
 import { rateInterval, standardisedInterval, wilson } from './statistics.ts';
 import { checkCells, dataYearsOn, defaultMetricGate, periodCount, type DataYears, type MetricGate } from './bounds.ts';
-import { InvalidQueryError, UnknownIdError, monthStart, municipalityTargets, parseAge, readTargetDirectory, unitTargets, type TargetDirectory } from './targets.ts';
+import { InvalidQueryError, UnknownIdError, monthStart, municipalityTargets, parseAge, unitTargets } from './targets.ts';
+import { oncePerDataVersion } from '../data-version.ts';
+import { referenceDataOf } from '../reference.ts';
 
 export { metricCatalogue, metricSql, analystObjects, UnknownIdError, InvalidQueryError, refreshDerived, ensureDerived };
 
@@ -20,6 +23,8 @@ export { metricCatalogue, metricSql, analystObjects, UnknownIdError, InvalidQuer
 export async function installMetricViews(warehouse: Warehouse): Promise<void> {
   await warehouse.withConnection(async (connection) => {
     await dropOutdatedDerived(connection);
+    // The metric SQL's standard_population macro reads this reference view.
+    await connection.run(standardPopulationSql());
     for (const file of sqlFiles) await connection.run(sqlOf(file));
   });
   await ensureDerived(warehouse);
@@ -37,28 +42,10 @@ export async function dataThrough(warehouse: Warehouse): Promise<string | null> 
   return warehouse.withConnection((connection) => dataThroughOf(warehouse, connection));
 }
 
-/**
- * `read` once per data version in the server, every time elsewhere. In the server (locked down) the
- * importer is the only writer and bumps dataVersion; tests that write rows directly are not.
- */
-function oncePerDataVersion<T>(read: (connection: DuckDBConnection) => Promise<T>) {
-  const remembered = new WeakMap<Warehouse, { version: number; value: T }>();
-  return async (warehouse: Warehouse, connection: DuckDBConnection): Promise<T> => {
-    const known = remembered.get(warehouse);
-    if (warehouse.lockedDown && known?.version === warehouse.dataVersion) return known.value;
-    const version = warehouse.dataVersion;
-    const value = await read(connection);
-    remembered.set(warehouse, { version, value });
-    return value;
-  };
-}
-
 // "Data through" is a scan of every stay (tens of ms on national data), asked by every answer.
 const dataThroughOf = oncePerDataVersion(dataThroughOn);
 // The years with stays bound the periods a request may ask for (bounds.ts): a scan of every stay.
 const dataYearsOf = oncePerDataVersion(dataYearsOn);
-// The ids a query may name (codes, the code history, collaborations, units): ~20 ms of small queries.
-const targetDirectoryOf = oncePerDataVersion(readTargetDirectory);
 
 /** The first and last calendar year with stays; null before any are imported. */
 export async function dataYears(warehouse: Warehouse): Promise<DataYears | null> {
@@ -70,7 +57,7 @@ export async function queryMetric(warehouse: Warehouse, query: MetricQuery, gate
   const spec = requireSpec(query.metric);
   await ensureDerived(warehouse);
   return warehouse.withConnection(async (connection) => {
-    const directory = await targetDirectoryOf(warehouse, connection);
+    const { directory } = await referenceDataOf(warehouse, connection);
     const targets = spec.perUnit ? unitTargets(directory, query.units ?? []) : municipalityTargets(directory, query.municipalities);
     const rows = await computeRows(connection, gate, spec, query, targets, query.by);
     return response(spec, query, query.by, rows, await dataThroughOf(warehouse, connection));
@@ -83,27 +70,27 @@ export async function compareMetric(warehouse: Warehouse, query: MetricQuery, ga
   const spec = requireSpec(query.metric);
   await ensureDerived(warehouse);
   return warehouse.withConnection(async (connection) => {
-    const directory = await targetDirectoryOf(warehouse, connection);
+    const { directory } = await referenceDataOf(warehouse, connection);
     const targets = spec.perUnit ? unitTargets(directory, query.units ?? []) : municipalityTargets(directory, query.municipalities, true);
-    const rows = await computeRows(connection, gate, spec, query, targets, 'total');
-    return { ...response(spec, query, 'total', rows, await dataThroughOf(warehouse, connection)), ...compareFigures(spec.kind, rows) };
+    const rows = await computeRows(connection, gate, spec, query, targets, 'total', true);
+    return { ...response(spec, query, 'total', rows, await dataThroughOf(warehouse, connection)), ...compareFigures(spec.kind, rows, spec.id) };
   });
 }
 
-function requireSpec(metric: string): MetricSpec {
-  const spec = specOf(metric);
+function requireSpec(metric: string): MetricDeclaration {
+  const spec = declarationOf(metric);
   if (!spec) throw new UnknownIdError(`Unknown metric "${String(metric).slice(0, 60)}".`);
   return spec;
 }
 
 function response(
-  spec: MetricSpec,
+  spec: MetricDeclaration,
   query: MetricQuery,
   by: MetricQuery['by'],
   rows: MetricRow[],
   through: string | null,
 ): MetricResponse {
-  return { metric: spec.id, unit: spec.unit, by, from: query.from, to: query.to, dataThrough: through, rows };
+  return { metric: query.metric, unit: spec.unit, by, from: query.from, to: query.to, dataThrough: through, rows };
 }
 
 async function dataThroughOn(connection: DuckDBConnection): Promise<string | null> {
@@ -115,28 +102,33 @@ async function dataThroughOn(connection: DuckDBConnection): Promise<string | nul
 async function computeRows(
   connection: DuckDBConnection,
   gate: MetricGate,
-  spec: MetricSpec,
+  spec: MetricDeclaration,
   query: MetricQuery,
   targets: ReturnType<typeof unitTargets>,
   by: MetricQuery['by'],
+  /** Compare: rates also get the expected count by indirect standardisation (indirect.ts). */
+  expectedCounts = false,
 ): Promise<MetricRow[]> {
   const firstMonth = monthStart(query.from, 'from');
   const lastMonth = monthStart(query.to, 'to');
   if (firstMonth > lastMonth) throw new InvalidQueryError(`from (${query.from}) is after to (${query.to}).`);
   if (targets.length === 0) return [];
-  const [ageLow, ageHigh] = parseAge(query.age ?? spec.defaultAge);
-  // The API validates these already; the engine checks again because it splices `by` into SQL and
-  // because an unknown area or group would otherwise silently give zeros.
-  if (!['day', 'month', 'quarter', 'year', 'total'].includes(by)) throw new InvalidQueryError(`by must be day, month, quarter, year or total.`);
-  if (by === 'day' && !spec.hasDay) throw new InvalidQueryError(byDayOnlyMessage);
-  if (!['all', 'M', 'K'].includes(query.sex)) throw new InvalidQueryError(`sex must be all, M or K.`);
-  if (query.area !== undefined && !['all', 'somatikk', 'psykisk_helsevern', 'tsb'].includes(query.area))
-    throw new InvalidQueryError(`area must be all, somatikk, psykisk_helsevern or tsb.`);
-  if (query.group !== undefined && !(diagnosisGroups as readonly string[]).includes(query.group))
-    throw new InvalidQueryError(`group must be one of ${diagnosisGroups.join(', ')}.`);
+  const [ageLow, ageHigh] = parseAge(query.age ?? spec.defaults.age);
+  // The API validates these already (api/metrics/params.ts, from the same catalogue entry); the engine
+  // checks again because it splices `by` into SQL and because an unknown area or group would
+  // otherwise silently give zeros.
+  const allowed = (name: string, value: string, values: readonly string[]) => {
+    if (!values.includes(value)) throw new InvalidQueryError(`${name} must be one of ${values.join(', ')} for ${spec.id}; got "${value.slice(0, 20)}".`);
+  };
+  allowed('by', by, spec.grains);
+  allowed('sex', query.sex, sexes);
+  if (query.area !== undefined) allowed('area', query.area, spec.areas);
+  if (query.group !== undefined) allowed('group', query.group, spec.groups);
   const labels = new Set(targets.map((target) => target.label)).size;
   checkCells(labels, periodCount(firstMonth, lastMonth, by), by, spec.perUnit ? 'units' : 'municipalities', gate.limits.maxCells);
-  const standardYear = query.standardise === 'age-sex' && spec.kind === 'rate' ? await standardYearOf(connection, query) : null;
+  // Checked whenever given, also where it does not apply, so a typo is not silently ignored.
+  const standard = query.standard !== undefined || query.standardise === 'age-sex' ? standardOf(query.standard) : null;
+  const standardised = query.standardise === 'age-sex' && spec.kind === 'rate';
   const { sql, parameters } = buildMetricQuery({
     spec,
     targets,
@@ -146,32 +138,23 @@ async function computeRows(
     ageLow,
     ageHigh,
     sex: query.sex,
-    area: query.area ?? spec.defaultArea,
+    area: query.area ?? spec.defaults.area,
     group: query.group ?? 'all',
-    standardYear,
+    standard: standardised ? standard : null,
+    expectedCounts,
   });
   const result = await gate.run(connection, () => connection.runAndReadAll(sql, parameters));
   // Column-wise conversion: about half the time of row objects on a 12 800-row answer.
   const columns = result.getColumnsObjectJS() as Record<string, unknown[]>;
   return Array.from({ length: result.currentRowCount }, (_, index) =>
-    toRow(spec, query, (name) => columns[name]?.[index], standardYear !== null),
+    toRow(spec, query, (name) => columns[name]?.[index], standardised),
   );
-}
-
-async function standardYearOf(connection: DuckDBConnection, query: MetricQuery): Promise<number> {
-  const years = (await connection.runAndReadAll('SELECT DISTINCT year FROM population ORDER BY year'))
-    .getRows()
-    .map((r) => Number(r[0]));
-  if (query.standardYear === undefined) return years.at(-1) ?? 0;
-  if (!years.includes(query.standardYear))
-    throw new InvalidQueryError(`There is no population for standard year ${query.standardYear}; years with population: ${years.join(', ') || 'none'}.`);
-  return query.standardYear;
 }
 
 const asNumber = (v: unknown): number | null => (v == null ? null : Number(v));
 
 /** One answer row; `raw(name)` reads the column `name` of this row. */
-function toRow(spec: MetricSpec, query: MetricQuery, raw: (name: string) => unknown, standardised: boolean): MetricRow {
+function toRow(spec: MetricDeclaration, query: MetricQuery, raw: (name: string) => unknown, standardised: boolean): MetricRow {
   const numerator = asNumber(raw('numerator')) ?? 0;
   const row: MetricRow = {
     period: String(raw('period')),
@@ -217,5 +200,7 @@ function toRow(spec: MetricSpec, query: MetricQuery, raw: (name: string) => unkn
     row.costNok = asNumber(raw('cost_nok'));
     row.meanDaysPerStay = row.stays ? numerator / row.stays : null;
   }
+  const expected = asNumber(raw('expected'));
+  if (expected !== null) row.expected = expected;
   return row;
 }

@@ -3,19 +3,30 @@
 // message names the parameter and says what is wrong, so a value that looks like SQL injection gets
 // the same 400 as a typo and never reaches a query.
 import { z } from 'zod';
-import { diagnosisGroups, metricIds, type MetricId, type MetricQuery, type PeriodGrain } from '../../contract/types.ts';
+import {
+  declarationOf,
+  diagnosisGroups,
+  metricIds,
+  metricParameterNames,
+  metricsTaking,
+  periodGrains,
+  serviceAreas,
+  sexes,
+  standardisations,
+  standardPopulations,
+  defaultStandardPopulation,
+  type MetricId,
+  type MetricParameter,
+  type MetricQuery,
+  type PeriodGrain,
+} from '../../contract/types.ts';
 import { badRequest } from '../http-error.ts';
 import type { ReferenceData } from '../reference.ts';
 import { intoWindow, periodOutsideWindow, type PeriodWindow } from './bounds.ts';
-import { byDayOnlyMessage, specOf } from './catalogue.ts';
 
 const month = z
   .string()
-  .regex(/^\d{4}-\d{2}$/, 'must be a month written YYYY-MM, e.g. 2024-01')
-  .refine((value) => {
-    const m = Number(value.slice(5));
-    return m >= 1 && m <= 12;
-  }, 'is not a real month: the month must be 01–12');
+  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month written YYYY-MM with the month 01–12, e.g. 2024-01');
 
 const codeList = (what: string) =>
   z
@@ -31,34 +42,50 @@ const age = z
     return !range || (Number(range[1]) <= Number(range[2]) && Number(range[2]) <= 120);
   }, 'must be a range a-b with a ≤ b ≤ 120');
 
+const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, `must be ${values.slice(0, -1).join(', ')} or ${values.at(-1)}`);
+
+/** Who takes a parameter, for its documentation: "(readmissions only)" or nothing when every metric does. */
+const takenBy = (parameter: MetricParameter) => {
+  const metrics = metricsTaking(parameter);
+  return metrics.length === metricIds.length ? '' : ` Only for ${metrics.join(', ')}.`;
+};
+
+/** Every metric query parameter: its format, allowed values (from contract/metrics.ts) and the words
+ *  the OpenAPI document shows (generated from this schema, api/openapi.ts). */
+const parameterSchemas = {
+  municipality: codeList('municipality codes or collaboration ids').meta({
+    description: 'Comma-separated current municipality codes and/or collaboration ids (a collaboration gives one row for all its members). Default: every municipality.',
+  }),
+  unit: codeList('KAD unit ids').meta({ description: 'Comma-separated KAD unit ids (default every unit).' }),
+  from: month.meta({
+    description: 'First month, YYYY-MM (default January two years before `to`). At the earliest January three years before the first year with stays (2000-01 while none are imported); earlier is 400 `period_out_of_range`, never clamped.',
+  }),
+  to: month.meta({
+    description: 'Last month, YYYY-MM (default the last month with data). At the latest December of the year after the last year with data; later is 400 `period_out_of_range`.',
+  }),
+  by: oneOf(periodGrains).meta({
+    description: 'Period grain (default month; total for compare; day, period YYYY-MM-DD, only where the metric has it). An answer has at most 50 000 cells (municipalities or units × periods, STYRINGSDATA_METRIC_MAX_CELLS); more is 400 `too_many_cells`: ask for fewer targets, a shorter period or a coarser grain.',
+  }),
+  age: age.meta({ description: 'all, 67+, 80+ or a-b (default 67+ for readmissions, all otherwise).' }),
+  sex: oneOf(sexes).meta({ description: 'all, M or K.' }),
+  group: oneOf(diagnosisGroups).meta({ description: 'Diagnosis group.' }),
+  area: oneOf(serviceAreas).meta({ description: 'Service area (default somatikk for readmissions, all otherwise).' }),
+  standardise: oneOf(standardisations).meta({ description: 'Age–sex standardisation (direct, to the standard population `standard`).' }),
+  standard: oneOf(standardPopulations).meta({ description: `Standard population for standardise=age-sex (default ${defaultStandardPopulation}); fixed reference data, never derived from imported population.` }),
+} satisfies Record<MetricParameter, z.ZodType>;
+
 export const metricQuerySchema = z
   .strictObject(
-    {
-      municipality: codeListOrUndefined('municipality codes or collaboration ids'),
-      unit: codeListOrUndefined('KAD unit ids'),
-      from: month.optional(),
-      to: month.optional(),
-      by: z.enum(['day', 'month', 'quarter', 'year', 'total'], 'must be day, month, quarter, year or total').optional(),
-      age: age.optional(),
-      sex: z.enum(['all', 'M', 'K'], 'must be all, M or K').optional(),
-      group: z.enum(diagnosisGroups, `must be one of ${diagnosisGroups.join(', ')}`).optional(),
-      area: z
-        .enum(['all', 'somatikk', 'psykisk_helsevern', 'tsb'], 'must be all, somatikk, psykisk_helsevern or tsb')
-        .optional(),
-      standardise: z.enum(['none', 'age-sex'], 'must be none or age-sex').optional(),
-      standardYear: z
-        .string()
-        .regex(/^\d{4}$/, 'must be a year such as 2024')
-        .transform(Number)
-        .optional(),
-    },
+    Object.fromEntries(
+      metricParameterNames.map((name) => {
+        const schema = parameterSchemas[name];
+        return [name, schema.optional().meta({ description: `${schema.meta()?.description ?? ''}${takenBy(name)}` })];
+      }),
+    ) as { [K in MetricParameter]: z.ZodOptional<(typeof parameterSchemas)[K]> },
     { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown parameter(s) ${issue.keys.join(', ')}` : undefined) },
   )
   .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'to must not be before from', path: ['to'] });
-
-function codeListOrUndefined(what: string) {
-  return codeList(what).optional();
-}
 
 export type MetricQueryParams = z.infer<typeof metricQuerySchema>;
 
@@ -84,7 +111,7 @@ export function toMetricQuery(
 ): MetricQuery {
   const municipalities = params.municipality ?? [];
   const unknown = municipalities.filter(
-    (code) => !reference.municipalityCodes.has(code) && !reference.collaborationMembers.has(code),
+    (code) => !reference.directory.countedUnder.has(code) && !reference.directory.members.has(code),
   );
   if (unknown.length > 0)
     throw badRequest(
@@ -92,15 +119,15 @@ export function toMetricQuery(
         ' (use current 4-digit codes or an id from /api/collaborations)',
       'unknown_municipality',
     );
-  if (params.unit && metric !== 'kad-occupancy')
-    throw badRequest(`unit: applies only to kad-occupancy; use municipality for ${metric}`);
-  if (metric === 'kad-occupancy' && params.municipality)
-    throw badRequest('municipality: kad-occupancy is per unit; use unit=<unit id> instead');
-  const unknownUnits = (params.unit ?? []).filter((unit) => !reference.unitMunicipalities.has(unit));
+  const declaration = declarationOf(metric)!;
+  for (const name of metricParameterNames)
+    if (params[name] !== undefined && !(declaration.parameters as readonly string[]).includes(name))
+      throw badRequest(`${name}: applies only to ${metricsTaking(name).join(', ')}, not to ${metric}${declaration.perUnit ? ` (${metric} is per unit: use unit=<unit id>)` : ''}`);
+  const unknownUnits = (params.unit ?? []).filter((unit) => !reference.directory.units.includes(unit));
   if (unknownUnits.length > 0)
     throw badRequest(`unit: unknown KAD unit ${unknownUnits.map((u) => `"${truncate(u)}"`).join(', ')}`, 'unknown_unit');
-  if (params.by === 'day' && !specOf(metric)?.hasDay) throw badRequest(`by: ${byDayOnlyMessage}; use by=month for ${metric}`);
-  if (params.group && metric !== 'readmissions') throw badRequest(`group: applies only to readmissions, not to ${metric}`);
+  if (params.by && !(declaration.grains as readonly string[]).includes(params.by))
+    throw badRequest(`by: by=${params.by} is only available for ${metricIds.filter((id) => (declarationOf(id)!.grains as readonly string[]).includes(params.by!)).join(', ')}; use ${declaration.grains.join(', ')} for ${metric}`);
 
   const to = params.to ?? intoWindow(dataThrough?.slice(0, 7) ?? new Date().toISOString().slice(0, 7), window);
   const from = params.from ?? intoWindow(`${Number(to.slice(0, 4)) - 2}-01`, window);
@@ -116,11 +143,11 @@ export function toMetricQuery(
     sex: params.sex ?? 'all',
     standardise: params.standardise ?? 'none',
   };
-  if (metric === 'kad-occupancy') query.units = params.unit ?? [];
+  if (declaration.perUnit) query.units = params.unit ?? [];
   if (params.age) query.age = params.age;
   if (params.group) query.group = params.group;
   if (params.area) query.area = params.area;
-  if (params.standardYear) query.standardYear = params.standardYear;
+  if (params.standard) query.standard = params.standard;
   return query;
 }
 

@@ -3,7 +3,8 @@
 // by person-years (with age–sex standardisation on request). Only validated enumerations and fixed
 // fragments are spliced in; every user-influenced value is a prepared-statement parameter.
 import type { PeriodGrain } from '../../contract/types.ts';
-import type { MetricSpec } from './catalogue.ts';
+import type { MetricDeclaration } from '../../contract/types.ts';
+import { indirectColumn, indirectCtes, indirectJoin } from './indirect.ts';
 
 export interface Target {
   /** Row label: municipality code, collaboration id or unit id. */
@@ -18,7 +19,7 @@ export interface BuiltQuery {
 }
 
 export interface QueryShape {
-  spec: MetricSpec;
+  spec: MetricDeclaration;
   targets: Target[];
   firstMonth: string; // YYYY-MM-01
   lastMonth: string; // YYYY-MM-01
@@ -28,7 +29,10 @@ export interface QueryShape {
   sex: 'all' | 'M' | 'K';
   area: string;
   group: string;
-  standardYear: number | null; // null = no standardisation
+  /** Standard population id (standard-population.ts); null = no standardisation. */
+  standard: string | null;
+  /** Rates: also the expected count by indirect standardisation on the targets' own rates (indirect.ts). */
+  expectedCounts?: boolean;
 }
 
 const periodLabel: Record<PeriodGrain, string> = {
@@ -49,18 +53,19 @@ export function buildMetricQuery(shape: QueryShape): BuiltQuery {
     parameters[`key_${i}`] = target.key;
     return `($label_${i}::VARCHAR, $key_${i}::VARCHAR, ${i})`;
   });
-  const macroArguments = spec.arguments.map((name) => {
+  const macroArguments = spec.sql.arguments.map((name) => {
     parameters[name] = name === 'area' ? shape.area : shape.group;
     return `$${name}::VARCHAR`;
   });
   const keyColumn = spec.perUnit ? 'unit' : 'municipality_code';
   const personFilter = spec.perUnit ? 'true' : `f.age BETWEEN $age_low AND $age_high AND ($sex = 'all' OR f.sex = $sex)`;
   const isRate = spec.kind === 'rate';
-  if (shape.standardYear !== null && isRate) parameters.standard_year = shape.standardYear;
+  const standardise = isRate && shape.standard !== null;
+  if (standardise) parameters.standard = shape.standard!;
 
-  // A day bucket needs facts with a day column (spec.hasDay); the engine refuses by=day otherwise.
+  // A day bucket needs facts with a day column (spec.grains includes 'day'); the engine refuses by=day otherwise.
   const daily = shape.by === 'day';
-  if (daily && !spec.hasDay) throw new Error(`${spec.id} has no day column: by=day is not possible`);
+  if (daily && !spec.grains.includes('day')) throw new Error(`${spec.id} has no day column: by=day is not possible`);
   const bucketColumn = daily ? 'day' : 'month';
 
   const ctes = [
@@ -68,7 +73,7 @@ export function buildMetricQuery(shape: QueryShape): BuiltQuery {
     `bucket AS (SELECT m::DATE AS ${bucketColumn}, ${periodLabel[shape.by]} AS period
        FROM range($first_month::DATE, $last_month::DATE + INTERVAL 1 MONTH, INTERVAL 1 ${daily ? 'DAY' : 'MONTH'}) r(m))`,
     `fact AS (SELECT t.label, b.period, f.*
-       FROM ${spec.factsMacro}(${macroArguments.join(', ')}) f
+       FROM ${spec.sql.factsMacro}(${macroArguments.join(', ')}) f
        JOIN target t ON t.key = f.${keyColumn}
        JOIN bucket b ON b.${bucketColumn} = f.${bucketColumn}
        WHERE ${personFilter})`,
@@ -80,35 +85,41 @@ export function buildMetricQuery(shape: QueryShape): BuiltQuery {
   ];
   if (isRate) {
     ctes.push(
-      `exposure_stratum AS (SELECT t.label, b.period, p.sex, age_group(p.age) AS age_group, sum(p.person_years) AS person_years
+      `exposure_stratum AS (SELECT t.label, b.period, p.sex, ${standardise ? 's.stratum' : 'age_group(p.age) AS stratum'}, fsum(p.person_years) AS person_years
          FROM person_years($first_month::DATE, $last_month::DATE) p
          JOIN target t ON t.key = p.municipality_code
          JOIN bucket b ON b.month = p.month
+         ${standardise ? 'JOIN standard_population($standard::VARCHAR) s ON s.sex = p.sex AND s.age = p.age' : ''}
          WHERE p.age BETWEEN $age_low AND $age_high AND ($sex = 'all' OR p.sex = $sex)
          GROUP BY ALL)`,
-      `exposure AS (SELECT label, period, sum(person_years) AS person_years FROM exposure_stratum GROUP BY ALL)`,
+      `exposure AS (SELECT label, period, fsum(person_years) AS person_years FROM exposure_stratum GROUP BY ALL)`,
     );
   }
-  const standardise = isRate && shape.standardYear !== null;
   if (standardise) {
-    // Weights of the standard population restricted to the same ages and sexes as the query; strata
-    // where the target has no person-years are left out and the weights renormalised.
+    // Weights wᵢ = the fixed standard restricted to the query's ages and sexes, normalised once, so
+    // every municipality and period gets the same weights (never renormalised per municipality). A
+    // stratum without person-years counts as rate 0; if it has events (residents missing from the
+    // population), the rate cannot be standardised and is NULL.
     ctes.push(
-      `weight AS (SELECT sex, age_group, sum(persons) AS persons FROM standard_population($standard_year)
+      `weight AS (SELECT sex, stratum, sum(persons) / sum(sum(persons)) OVER () AS share FROM standard_population($standard::VARCHAR)
          WHERE age BETWEEN $age_low AND $age_high AND ($sex = 'all' OR sex = $sex) GROUP BY ALL)`,
-      `fact_stratum AS (SELECT label, period, sex, age_group(age) AS age_group, sum(numerator) AS numerator FROM fact GROUP BY ALL)`,
-      `standardised AS (SELECT e.label, e.period,
-         1000 * sum(w.persons * coalesce(f.numerator, 0) / e.person_years) / sum(w.persons) AS standardised,
-         -- Var(DSR) = Σ wᵢ² · dᵢ / nᵢ² with normalised weights wᵢ (Poisson counts dᵢ over person-years nᵢ), per 1000².
-         1000000 * sum(w.persons * w.persons * coalesce(f.numerator, 0) / (e.person_years * e.person_years))
-           / (sum(w.persons) * sum(w.persons)) AS standardised_variance
-         FROM exposure_stratum e
-         JOIN weight w ON w.sex = e.sex AND w.age_group = e.age_group
-         LEFT JOIN fact_stratum f ON f.label = e.label AND f.period = e.period AND f.sex = e.sex AND f.age_group = e.age_group
-         WHERE e.person_years > 0 AND w.persons > 0
-         GROUP BY e.label, e.period)`,
+      `fact_stratum AS (SELECT f.label, f.period, f.sex, s.stratum, sum(f.numerator) AS numerator
+         FROM fact f JOIN standard_population($standard::VARCHAR) s ON s.sex = f.sex AND s.age = f.age GROUP BY ALL)`,
+      `stratum_rate AS (SELECT g.label, g.period, w.share, coalesce(f.numerator, 0) AS events, coalesce(e.person_years, 0) AS person_years
+         FROM grid g CROSS JOIN weight w
+         LEFT JOIN exposure_stratum e ON e.label = g.label AND e.period = g.period AND e.sex = w.sex AND e.stratum = w.stratum
+         LEFT JOIN fact_stratum f ON f.label = g.label AND f.period = g.period AND f.sex = w.sex AND f.stratum = w.stratum)`,
+      `standardised AS (SELECT label, period,
+         CASE WHEN sum(person_years) > 0 AND NOT bool_or(events > 0 AND person_years = 0) THEN
+           -- fsum (compensated summation): the same figure whatever order the strata arrive in.
+           1000 * fsum(CASE WHEN person_years > 0 THEN share * events / person_years ELSE 0 END) END AS standardised,
+         -- Var(DSR) = Σ wᵢ² · dᵢ / nᵢ² (Poisson counts dᵢ over person-years nᵢ), per 1000².
+         1000000 * fsum(CASE WHEN person_years > 0 THEN share * share * events / (person_years * person_years) ELSE 0 END) AS standardised_variance
+         FROM stratum_rate GROUP BY label, period)`,
     );
   }
+  const indirect = isRate && shape.expectedCounts === true;
+  if (indirect) ctes.push(...indirectCtes);
   const sql = `WITH ${ctes.join(',\n')}
 SELECT g.label, g.period,
        coalesce(c.numerator, 0)::DOUBLE AS numerator,
@@ -118,11 +129,13 @@ SELECT g.label, g.period,
        ${standardise ? 's.standardised_variance' : 'NULL::DOUBLE'} AS standardised_variance,
        coalesce(c.stays, 0)::DOUBLE AS stays,
        coalesce(c.patients, 0)::DOUBLE AS patients,
-       CASE WHEN c.label IS NULL THEN 0 ELSE c.cost_nok END AS cost_nok
+       CASE WHEN c.label IS NULL THEN 0 ELSE c.cost_nok END AS cost_nok,
+       ${indirect ? indirectColumn : 'NULL::DOUBLE'} AS expected
 FROM grid g
 LEFT JOIN counted c ON c.label = g.label AND c.period = g.period
 ${isRate ? 'LEFT JOIN exposure e ON e.label = g.label AND e.period = g.period' : ''}
 ${standardise ? 'LEFT JOIN standardised s ON s.label = g.label AND s.period = g.period' : ''}
+${indirect ? indirectJoin : ''}
 ORDER BY g.ord, g.period`;
   return { sql, parameters };
 }

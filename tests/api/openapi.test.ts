@@ -3,6 +3,7 @@
 // documented operation is routed.
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { diagnosisGroups, metricIds, metricParameterNames, periodGrains, serviceAreas } from '../../contract/types.ts';
 import { apiHarness, type ApiHarness } from './harness.ts';
 
 let api: ApiHarness;
@@ -67,5 +68,30 @@ describe("the document and the app's real route list agree", () => {
     expect(Object.keys(document.paths)).toHaveLength(17);
     expect(routedOperations()).toEqual(documentedOperations());
     expect(routedOperations()).toHaveLength(20);
+  });
+});
+
+describe('the metric parameters are generated from the one declaration (contract/metrics.ts via api/metrics/params.ts)', () => {
+  type Parameter = { name: string; in: string; description?: string; schema: { enum?: string[]; pattern?: string } };
+  const parametersOf = (path: string) => (document.paths[path]!.get as { parameters: Parameter[] }).parameters;
+
+  it('both metric paths list the path id and exactly the catalogue parameter names', () => {
+    for (const path of ['/api/metrics/{metric}', '/api/compare/{metric}']) {
+      const parameters = parametersOf(path);
+      expect(parameters[0]).toMatchObject({ name: 'metric', in: 'path', schema: { enum: [...metricIds] } });
+      expect(parameters.slice(1).map((p) => p.name)).toEqual([...metricParameterNames]);
+      expect(parameters.slice(1).every((p) => p.in === 'query' && (p.description ?? '').length > 10)).toBe(true);
+    }
+  });
+
+  it('the allowed values are the catalogue lists, and who takes a parameter is said', () => {
+    const byName = new Map(parametersOf('/api/metrics/{metric}').map((p) => [p.name, p]));
+    expect(byName.get('by')!.schema.enum).toEqual([...periodGrains]);
+    expect(byName.get('area')!.schema.enum).toEqual([...serviceAreas]);
+    expect(byName.get('group')!.schema.enum).toEqual([...diagnosisGroups]);
+    expect(byName.get('from')!.schema.pattern).toBe('^\\d{4}-(0[1-9]|1[0-2])$');
+    // group is taken by readmissions alone; unit by kad-occupancy alone (contract/metrics.ts).
+    expect(byName.get('group')!.description).toMatch(/Only for readmissions\.$/);
+    expect(byName.get('unit')!.description).toMatch(/Only for kad-occupancy\.$/);
   });
 });

@@ -1,5 +1,6 @@
 // Parameters are validated at the edge: each wrong parameter gets a 400 whose message names it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { metricCatalogue, metricParameterNames, type MetricParameter } from '../../contract/types.ts';
 import { apiHarness, errorOf, type ApiHarness } from './harness.ts';
 
 let api: ApiHarness;
@@ -58,6 +59,29 @@ describe('metric parameters', () => {
     expect(response.status).toBe(200);
     expect(((await response.json()) as { rows: { municipality: string }[] }).rows.map((r) => r.municipality)).toEqual(['4204']);
   });
+
+  it('a split code is accepted and answered under itself, as its facts are stored (one rule with the engine)', async () => {
+    // 1507 Ålesund was split in 2020 (../shared/data/municipality-code-changes.csv): its stays keep 1507.
+    const response = await api.get('/api/metrics/kad-stays?municipality=1507&from=2024-01&to=2024-03&by=total', token);
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { rows: { municipality: string }[] }).rows.map((r) => r.municipality)).toEqual(['1507']);
+  });
+
+  // A valid value of every parameter, so the only thing wrong is that the metric does not take it.
+  const sample: Record<MetricParameter, string> = {
+    municipality: '4204', unit: 'u1', from: '2024-01', to: '2024-03', by: 'quarter', age: '67%2B', sex: 'K',
+    group: 'kols', area: 'somatikk', standardise: 'age-sex', standard: 'esp2013',
+  };
+  it.each(metricCatalogue.map((metric) => [metric.id, metricParameterNames.filter((name) => !(metric.parameters as readonly string[]).includes(name))] as const))(
+    '%s refuses by name every parameter its catalogue entry does not list (%j)',
+    async (metric, refused) => {
+      for (const name of refused) {
+        const error = await problem(`/api/metrics/${metric}?${name}=${sample[name]}`);
+        expect(error.status, name).toBe(400);
+        expect(error.message, name).toMatch(new RegExp(`^${name}: applies only to [a-z-]+(, [a-z-]+)*, not to ${metric}`));
+      }
+    },
+  );
 
   it('valid parameters pass (empty database: no rows, still 200)', async () => {
     const response = await api.get('/api/metrics/kad-stays?municipality=4204,knutepunkt-sorlandet&from=2024-01&to=2024-03&by=quarter&age=67%2B&sex=K', token);

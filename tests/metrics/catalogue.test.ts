@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analystObjects, dataThrough, installMetricViews, metricCatalogue, metricSql, queryMetric } from '../../api/metrics/engine.ts';
-import { metricIds } from '../../contract/types.ts';
+import { declarationOf, metricIds } from '../../contract/types.ts';
 import { testWarehouse, type TestWarehouse } from './fixture.ts';
 
 let t: TestWarehouse;
@@ -37,6 +37,17 @@ describe('metric catalogue', () => {
     const byName = new Map(installed.map((r) => [r.name, r.comment]));
     for (const object of analystObjects) expect(byName.get(object.name), object.name).toMatch(/\w/);
     expect(analystObjects.map((o) => o.name)).toEqual(expect.arrayContaining(['episode', 'readmission_index', 'discharge_ready_day', 'kad_bed_day', 'kad_unit_day', 'person_years', 'derived_episode']));
+  });
+
+  it('the rules the SQL shares with the web come from the catalogue, not from the SQL text', async () => {
+    await installMetricViews(t.warehouse);
+    const [row] = await t.sql(`SELECT follow_up_days('readmissions') AS readmissions, follow_up_days('kad-stays') AS kad`);
+    expect(row).toEqual({ readmissions: declarationOf('readmissions')!.followUpDays, kad: 0 });
+    expect(declarationOf('readmissions')!.followUpDays).toBe(30);
+    // The definition in words says 30 days; the executable SQL never writes the number itself.
+    const executable = metricSql('readmissions').split('\n').filter((line) => !line.trimStart().startsWith('--')).join('\n');
+    expect(executable).not.toMatch(/INTERVAL\s+'?30/i);
+    expect(executable).toContain("follow_up_days('readmissions')");
   });
 
   it('answers on an empty warehouse: zero counts, no data through', async () => {

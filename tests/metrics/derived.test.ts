@@ -18,7 +18,7 @@ describe('derived episodes', () => {
   it('are rebuilt by refreshDerived inside the writer\'s transaction, invisible to others until commit', async () => {
     const writer = await t.warehouse.connect();
     await writer.run('BEGIN TRANSACTION');
-    await writer.run(`INSERT INTO hospital_stay VALUES ('H', 'x1', 'p1', '4204', '4204', true, 80, 'K', 'K',
+    await writer.run(`INSERT INTO hospital_stay (hospital, stay_id, patient_id, municipality_code, municipality_code_raw, municipality_mappable, age, sex, sex_raw, admitted, discharged, urgency, urgency_raw, main_diagnosis, main_diagnosis_raw, ready_for_discharge, discharged_to, service_area, import_id, source_line) VALUES ('H', 'x1', 'p1', '4204', '4204', true, 80, 'K', 'K',
       TIMESTAMP '2024-01-10 10:00', TIMESTAMP '2024-01-12 10:00', 'akutt', '1', 'J441', 'J44.1', NULL, 'hjem', 'somatikk', 7, 2)`);
     await refreshDerived(writer);
     const inside = await writer.runAndReadAll(`SELECT count(*)::INTEGER FROM episode`);

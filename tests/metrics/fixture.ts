@@ -52,67 +52,103 @@ export async function testWarehouse(): Promise<TestWarehouse> {
   const warehouse = await openWarehouse(join(dir.path, 'test.duckdb'));
   await installMetricViews(warehouse);
   const connection: DuckDBConnection = await warehouse.connect();
-  const run = (sql: string, values: Record<string, string | number | boolean | null>) =>
-    connection.run(sql, values as Record<string, string | number | boolean>);
+  /** INSERT by column name: a new column in pipeline/schema.sql cannot shift the values. A value given as
+   *  [value, expression] goes through that SQL expression, `$` standing for the value (timestamps and dates
+   *  arrive as text). */
+  type Value = string | number | boolean | null;
+  const insert = (table: string, row: Record<string, Value | [Value, string]>) => {
+    const columns = Object.keys(row);
+    const placeholders = columns.map((column) => {
+      const value = row[column];
+      return Array.isArray(value) ? value[1].replaceAll('$', `$${column}`) : `$${column}`;
+    });
+    const values = Object.fromEntries(columns.map((column) => [column, (Array.isArray(row[column]) ? (row[column] as [Value, string])[0] : row[column]) as Value]));
+    return connection.run(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${placeholders.join(', ')})`, values as Record<string, string | number | boolean>);
+  };
+  const provenance = () => ({ import_id: 1, source_line: 2 });
 
   return {
     warehouse,
     async stay(s) {
       counter += 1;
       const municipality = s.municipality ?? '4204';
-      await run(
-        `INSERT INTO hospital_stay VALUES ($hospital, $id, $patient, $municipality, $raw, true, $age, $sex, $sex,
-          $admitted::TIMESTAMP, $discharged::TIMESTAMP, $urgency, $urgency, $diagnosis, $diagnosis, $ready::TIMESTAMP,
-          $to, $area, 1, 2)`,
-        {
-          hospital: s.hospital ?? 'SSHF Kristiansand',
-          id: `s${counter}`,
-          patient: s.patient,
-          municipality,
-          raw: s.rawMunicipality ?? municipality,
-          age: s.age ?? 80,
-          sex: s.sex ?? 'K',
-          admitted: s.admitted,
-          discharged: s.discharged === undefined ? null : s.discharged,
-          urgency: s.urgency ?? 'akutt',
-          diagnosis: s.diagnosis ?? 'J441',
-          ready: s.ready ?? null,
-          to: s.dischargedTo === undefined ? 'hjem' : s.dischargedTo,
-          area: s.area ?? 'somatikk',
-        },
-      );
+      const sex = s.sex ?? 'K';
+      const urgency = s.urgency ?? 'akutt';
+      const diagnosis = s.diagnosis ?? 'J441';
+      await insert('hospital_stay', {
+        hospital: s.hospital ?? 'SSHF Kristiansand',
+        stay_id: `s${counter}`,
+        patient_id: s.patient,
+        municipality_code: municipality,
+        municipality_code_raw: s.rawMunicipality ?? municipality,
+        municipality_mappable: true,
+        age: s.age ?? 80,
+        sex,
+        sex_raw: sex,
+        admitted: [s.admitted, '$::TIMESTAMP'],
+        discharged: [s.discharged === undefined ? null : s.discharged, '$::TIMESTAMP'],
+        urgency,
+        urgency_raw: urgency,
+        main_diagnosis: diagnosis,
+        main_diagnosis_raw: diagnosis,
+        ready_for_discharge: [s.ready ?? null, '$::TIMESTAMP'],
+        discharged_to: s.dischargedTo === undefined ? 'hjem' : s.dischargedTo,
+        service_area: s.area ?? 'somatikk',
+        ...provenance(),
+      });
     },
     async kadStay(s) {
       counter += 1;
-      await run(
-        `INSERT INTO kad_stay VALUES ($unit, $id, $patient, $municipality, $municipality, true, $age, $sex, $sex,
-          $admitted::TIMESTAMP, $discharged::TIMESTAMP, 'R96', 'R96', $to, 1, 2)`,
-        {
-          unit: s.unit ?? 'KAD1',
-          id: `k${counter}`,
-          patient: s.patient ?? `kp${counter}`,
-          municipality: s.municipality ?? '4204',
-          age: s.age ?? 80,
-          sex: s.sex ?? 'K',
-          admitted: s.admitted,
-          discharged: s.discharged === undefined ? null : s.discharged,
-          to: s.dischargedTo === undefined ? 'hjem' : s.dischargedTo,
-        },
-      );
+      const municipality = s.municipality ?? '4204';
+      const sex = s.sex ?? 'K';
+      await insert('kad_stay', {
+        unit: s.unit ?? 'KAD1',
+        stay_id: `k${counter}`,
+        patient_id: s.patient ?? `kp${counter}`,
+        municipality_code: municipality,
+        municipality_code_raw: municipality,
+        municipality_mappable: true,
+        age: s.age ?? 80,
+        sex,
+        sex_raw: sex,
+        admitted: [s.admitted, '$::TIMESTAMP'],
+        discharged: [s.discharged === undefined ? null : s.discharged, '$::TIMESTAMP'],
+        main_diagnosis: 'R96',
+        main_diagnosis_raw: 'R96',
+        discharged_to: s.dischargedTo === undefined ? 'hjem' : s.dischargedTo,
+        ...provenance(),
+      });
     },
     async kadUnit(unit, beds, validFrom, validTo, municipalities = ['4204']) {
       counter += 1;
-      await run(
-        `INSERT INTO kad_unit VALUES ($unit, $unit, $host, $host, string_split($list, ','), $list, $beds,
-          $from::DATE, $to::DATE, 1, $line)`,
-        { unit, host: municipalities[0] ?? '4204', list: municipalities.join(','), beds, from: validFrom, to: validTo, line: counter },
-      );
+      const host = municipalities[0] ?? '4204';
+      await insert('kad_unit', {
+        unit,
+        name: unit,
+        host_municipality_code: host,
+        host_municipality_raw: host,
+        municipalities: [municipalities.join(','), "string_split($, ',')"],
+        municipalities_raw: municipalities.join(','),
+        beds,
+        valid_from: [validFrom, '$::DATE'],
+        valid_to: [validTo, '$::DATE'],
+        import_id: 1,
+        source_line: counter,
+      });
     },
     async population(municipality, year, sex, count, ageFrom, ageTo = ageFrom) {
-      await run(
-        `INSERT INTO population VALUES ($municipality, $municipality, $year, $sex, $sex, $from, $to, $raw, $count, 1, 2)`,
-        { municipality, year, sex, from: ageFrom, to: ageTo, raw: ageFrom === ageTo ? String(ageFrom) : `${ageFrom}-${ageTo}`, count },
-      );
+      await insert('population', {
+        municipality_code: municipality,
+        municipality_code_raw: municipality,
+        year,
+        sex,
+        sex_raw: sex,
+        age_from: ageFrom,
+        age_to: ageTo,
+        age_raw: ageFrom === ageTo ? String(ageFrom) : `${ageFrom}-${ageTo}`,
+        count,
+        ...provenance(),
+      });
     },
     async sql(statement) {
       // Rows were inserted behind the importer's back: bring the derived episodes up to date first.

@@ -97,8 +97,8 @@ describe('KAD metrics', () => {
     expect(rows.reduce((sum, r) => sum + (r.denominator ?? 0), 0)).toBe(156);
   });
 
-  it('by=day on any other metric is an error', async () => {
-    await expect(query('kad-bed-days', { by: 'day' })).rejects.toThrow('by=day is only available for kad-occupancy');
+  it('by=day on any other metric is an error (its catalogue entry has no day grain)', async () => {
+    await expect(query('kad-bed-days', { by: 'day' })).rejects.toThrow('by must be one of month, quarter, year, total for kad-bed-days; got "day"');
   });
 
   it('an unknown unit is an error', async () => {

@@ -22,14 +22,14 @@ import { sqlHarness, type SqlHarness } from './harness.ts';
 const stay = (id: string, patient: string, code: string, age: number, admitted: string, discharged: string, urgency: string, diagnosis: string, ready: string | null) =>
   `('HF', '${id}', '${patient}', '${code}', '${code}', true, ${age}, 'K', 'K', TIMESTAMP '${admitted}', TIMESTAMP '${discharged}', '${urgency}', '${urgency}', '${diagnosis}', '${diagnosis}', ${ready ? `TIMESTAMP '${ready}'` : 'NULL'}, 'hjem', 'somatikk', 1, 2)`;
 const seed = `
-INSERT INTO hospital_stay VALUES
+INSERT INTO hospital_stay (hospital, stay_id, patient_id, municipality_code, municipality_code_raw, municipality_mappable, age, sex, sex_raw, admitted, discharged, urgency, urgency_raw, main_diagnosis, main_diagnosis_raw, ready_for_discharge, discharged_to, service_area, import_id, source_line) VALUES
   ${stay('A', 'P1', '4204', 80, '2024-01-01 08:00', '2024-01-05 10:00', 'akutt', 'J44', '2024-01-03 09:00')},
   ${stay('B', 'P1', '4204', 80, '2024-01-20 08:00', '2024-01-22 10:00', 'akutt', 'I50', null)},
   ${stay('C', 'P2', '4223', 70, '2024-02-01 08:00', '2024-02-03 10:00', 'akutt', 'J45', null)},
   ${stay('D', 'P3', '4223', 90, '2024-03-01 08:00', '2024-03-10 10:00', 'planlagt', 'S72', '2024-03-07 12:00')},
   ${stay('E', 'P4', '4204', 50, '2024-06-01 08:00', '2024-06-02 10:00', 'planlagt', 'R69', null)};
-INSERT INTO kad_unit VALUES ('U1', 'KAD Sør', '4204', '4204', ['4204', '4223'], '4204|4223', 2, DATE '2024-01-01', DATE '2024-01-07', 1, 2);
-INSERT INTO kad_stay VALUES
+INSERT INTO kad_unit (unit, name, host_municipality_code, host_municipality_raw, municipalities, municipalities_raw, beds, valid_from, valid_to, import_id, source_line) VALUES ('U1', 'KAD Sør', '4204', '4204', ['4204', '4223'], '4204|4223', 2, DATE '2024-01-01', DATE '2024-01-07', 1, 2);
+INSERT INTO kad_stay (unit, stay_id, patient_id, municipality_code, municipality_code_raw, municipality_mappable, age, sex, sex_raw, admitted, discharged, main_diagnosis, main_diagnosis_raw, discharged_to, import_id, source_line) VALUES
   ('U1', 'K1', 'P5', '4204', '4204', true, 75, 'M', 'M', TIMESTAMP '2024-01-01 12:00', TIMESTAMP '2024-01-03 10:00', 'J44', 'J44', 'hjem', 1, 2),
   ('U1', 'K2', 'P6', '4223', '4223', true, 85, 'K', 'K', TIMESTAMP '2024-01-02 12:00', TIMESTAMP '2024-01-03 09:00', 'I50', 'I50', 'hjem', 1, 3);`;
 

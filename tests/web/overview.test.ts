@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricRow } from '../../contract/types.ts';
 import { addMonths, monthRange } from '../../web/src/lib/months.ts';
-import { comparable, defaultLastMonth, hasFigures, lastCompleteMonth, latestMonth, rankingExtremes, windowsEndingAt } from '../../web/src/lib/overview.ts';
+import { comparable, defaultLastMonth, finalThrough, hasFigures, lastCompleteMonth, latestMonth, rankingExtremes, windowsEndingAt } from '../../web/src/lib/overview.ts';
 
 const row = (period: string, denominator: number | null, suppressed = false): MetricRow => ({
   municipality: '4223',
@@ -94,5 +94,14 @@ describe('defaultLastMonth', () => {
     expect(defaultLastMonth('kad-stays', '2025-12-31T23:57:00')).toBeUndefined();
     expect(defaultLastMonth('readmissions', null)).toBeUndefined();
     expect(defaultLastMonth(null, '2025-12-31')).toBeUndefined();
+  });
+
+  it('waits for the slowest hospital when a metric has follow-up', () => {
+    // Arendal's extract ends 30 Nov: a discharge on 31 Oct is followed up to 30 Nov, so October is the
+    // last final month (a discharge on 1 Nov would need 1 Dec). KAD stays have no follow-up: data through.
+    const sources = [{ source: 'Kristiansand', dataThrough: '2025-12-31' }, { source: 'Arendal', dataThrough: '2025-11-30' }];
+    expect(finalThrough('readmissions', '2025-12-31T23:57:00', sources)).toBe('2025-11-30');
+    expect(defaultLastMonth('readmissions', '2025-12-31T23:57:00', sources)).toBe('2025-10');
+    expect(finalThrough('kad-stays', '2025-12-31T23:57:00', sources)).toBe('2025-12-31T23:57:00');
   });
 });

@@ -2,7 +2,7 @@
 // the SQL workbench's (lib/sql/api.ts) too, goes through apiFetch, so a lost session anywhere sends
 // the user to the login page. Failures become ApiFailure with a kind the pages turn into a sentence
 // that says what to do.
-import type { ApiErrorBody, Collaboration, CompareResponse, KadUnit, MetricId, MetricInfo, MetricResponse, Municipality, SessionUser } from '$contract/types.ts';
+import type { ApiErrorBody, Collaboration, CompareResponse, Health, KadUnit, MetricId, MetricInfo, MetricParameter, MetricResponse, Municipality, SessionUser } from '$contract/types.ts';
 export type { Collaboration, KadUnit, Municipality };
 
 export type FailureKind = 'session' | 'forbidden' | 'network' | 'server' | 'request';
@@ -71,6 +71,8 @@ async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
 }
 
 export type QueryValue = string | number | null | undefined;
+/** A metric request's query: only parameters the catalogue declares (contract/metrics.ts). */
+export type MetricParams = Partial<Record<MetricParameter, QueryValue>>;
 function query(params: Record<string, QueryValue>): string {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) if (value !== null && value !== undefined && value !== '') search.set(key, String(value));
@@ -79,7 +81,7 @@ function query(params: Record<string, QueryValue>): string {
 }
 
 export const api = {
-  health: () => request<{ status: string; dataThrough: string | null }>('/api/health'),
+  health: () => request<Health>('/api/health'),
   me: () => request<{ user: SessionUser }>('/api/auth/me'),
   login: (username: string, password: string) =>
     request<{ user: SessionUser }>('/api/auth/login', {
@@ -94,9 +96,9 @@ export const api = {
   collaborations: () => request<Collaboration[]>('/api/collaborations'),
   units: () => request<KadUnit[]>('/api/units'),
   catalogue: () => request<MetricInfo[]>('/api/metrics'),
-  metric: (metric: MetricId, params: Record<string, QueryValue>) =>
+  metric: (metric: MetricId, params: MetricParams) =>
     request<MetricResponse>(`/api/metrics/${metric}${query(params)}`),
-  compare: (metric: MetricId, params: Record<string, QueryValue>) =>
+  compare: (metric: MetricId, params: MetricParams) =>
     request<CompareResponse>(`/api/compare/${metric}${query(params)}`),
   imports: () => request<ImportLogEntry[]>('/api/imports'),
   importErrors: (id: number) => request<RejectedRow[]>(`/api/imports/${id}/errors`),

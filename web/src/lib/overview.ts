@@ -1,8 +1,7 @@
 // The overview card's arithmetic-free logic: which month is "latest" and which windows the rolling
-// figures cover. Every number itself comes from the API (by=total over the window). One metric rule is
-// repeated here: readmissions' 30 days of follow-up (followUpDays, also in api/metrics/readmissions.sql),
-// until the metric catalogue the API serves carries it. Tested in tests/web/overview.test.ts.
-import type { MetricId, MetricRow } from '../../../contract/types.ts';
+// figures cover. Every number itself comes from the API (by=total over the window), and every metric
+// rule (days of follow-up) from the catalogue (contract/metrics.ts). Tested in tests/web/overview.test.ts.
+import { declarationOf, type MetricId, type MetricRow, type SourceDataThrough } from '../../../contract/types.ts';
 import { addMonths } from './months.ts';
 
 /** Headline metrics on the overview, in card order. kad-occupancy is per unit (see unitsServing). */
@@ -67,15 +66,27 @@ export function lastCompleteMonth(dataThrough: string, followUpDays = 0): string
   return next.getUTCDate() === 1 ? month : addMonths(month, -1);
 }
 
-/** Days of follow-up a headline metric needs before a month is final. */
-export const followUpDays: Partial<Record<MetricId, number>> = { readmissions: 30 };
+/**
+ * The date a metric's figures are final through: a metric with follow-up (readmissions) waits for the
+ * slowest hospital (api/metrics/data-through.sql: hospital_complete_through); others end at data through.
+ */
+export function finalThrough(metric: MetricId, dataThrough: string | null | undefined, sources: readonly SourceDataThrough[] = []): string | null {
+  if (!dataThrough) return null;
+  if (!declarationOf(metric)?.followUpDays || sources.length === 0) return dataThrough;
+  return sources.map((source) => source.dataThrough).sort()[0]!;
+}
 
 /**
  * The last month a page shows when the URL names none: the last month whose figures are final, so a
  * readmission page does not end in a partial month of a few days' discharges (a false spike).
  * Undefined leaves it to the API's default (the last month with data).
  */
-export function defaultLastMonth(metric: MetricId | null, dataThrough: string | null | undefined): string | undefined {
-  const days = metric ? followUpDays[metric] : undefined;
-  return days && dataThrough ? lastCompleteMonth(dataThrough, days) : undefined;
+export function defaultLastMonth(
+  metric: MetricId | null,
+  dataThrough: string | null | undefined,
+  sources: readonly SourceDataThrough[] = [],
+): string | undefined {
+  const days = metric ? declarationOf(metric)?.followUpDays : undefined;
+  const through = metric ? finalThrough(metric, dataThrough, sources) : null;
+  return days && through ? lastCompleteMonth(through, days) : undefined;
 }
