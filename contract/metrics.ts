@@ -35,6 +35,12 @@ export const diagnosisGroups = [
 ] as const;
 export type DiagnosisGroup = (typeof diagnosisGroups)[number];
 
+/** The broad age bands of the base cells protected figures are summed from (docs/disclosure-control.md,
+ *  the esp2013-broad strata); breakdowns by age use them, so every user can have them. */
+export const baseAgeBands = ['0-66', '67-79', '80+'] as const;
+/** Age filters that are unions of base bands: the only ones protected figures exist for. */
+export const protectableAges = ['all', '0-66', '67+', '67-79', '80+'] as const;
+
 /** Every query parameter a metric request may carry; each metric lists the ones it takes. */
 export const metricParameterNames = [
   'municipality',
@@ -88,7 +94,7 @@ const kadRate = [...perPlace, 'standardise', 'standard'] as const;
 const noAreas: readonly ServiceArea[] = [];
 const noGroups: readonly DiagnosisGroup[] = [];
 const allAges = { age: 'all', area: 'all' } as const;
-const lifeStages = ['0-17', '18-66', '67-79', '80-120'] as const;
+const lifeStages = baseAgeBands;
 
 export const metricCatalogue = [
   {
@@ -103,7 +109,7 @@ export const metricCatalogue = [
     areas: serviceAreas,
     groups: diagnosisGroups,
     defaults: { age: '67+', area: 'somatikk' },
-    ageBands: ['67-79', '80-89', '90-120'],
+    ageBands: ['67-79', '80+'],
     followUpDays: 30,
     countsNights: false,
   },

@@ -38,6 +38,8 @@ export interface ImportSummary {
 }
 
 export {
+  baseAgeBands,
+  protectableAges,
   declarationOf,
   diagnosisGroups,
   metricCatalogue,
@@ -109,6 +111,8 @@ export interface MetricRow {
   ciLow: number | null;
   ciHigh: number | null;
   suppressed: boolean;
+  /** The figures are protected for this user: sums of perturbed base cells (docs/disclosure-control.md). */
+  protected?: boolean;
   /** Age–sex standardised value when standardise=age-sex. */
   standardised?: number | null;
   /** 95 % interval of the standardised value (Dobson's method); with standardise=age-sex, rates only. */

@@ -22,9 +22,11 @@ function numberCell(value: number | null, text: (v: number) => string, suppresse
   return value === null ? { text: '–', csv: null } : { text: text(value), csv: Math.round(value * 1000) / 1000 };
 }
 
+/** A protected (adjusted) figure is marked * on screen; the CSV carries the number as sent. */
 export function valueCell(row: MetricRow, unit: MetricUnit, lang: Lang, field: 'value' | 'standardised' = 'value'): TableCell {
   const value = field === 'value' ? row.value : (row.standardised ?? null);
-  return numberCell(value, (v) => formatValue(v, unit, lang), row.suppressed, lang);
+  const cell = numberCell(value, (v) => formatValue(v, unit, lang), row.suppressed, lang);
+  return row.protected && value !== null ? { ...cell, text: `${cell.text}*` } : cell;
 }
 
 export function countCell(value: number | null, suppressed: boolean, lang: Lang, decimals = 0): TableCell {
