@@ -20,24 +20,29 @@ import { declarationOf, type MetricResponse, type MetricRow } from '../contract/
 
 export const arrowMediaType = 'application/vnd.apache.arrow.stream';
 
-const columns: { name: keyof MetricRow; type: () => DataType }[] = [
-  { name: 'municipality', type: () => new Utf8() },
-  { name: 'unit', type: () => new Utf8() },
-  { name: 'period', type: () => new Utf8() },
-  { name: 'numerator', type: () => new Float64() },
-  { name: 'denominator', type: () => new Float64() },
-  { name: 'value', type: () => new Float64() },
-  { name: 'ciLow', type: () => new Float64() },
-  { name: 'ciHigh', type: () => new Float64() },
-  { name: 'suppressed', type: () => new Bool() },
-  { name: 'standardised', type: () => new Float64() },
-  { name: 'standardisedCiLow', type: () => new Float64() },
-  { name: 'standardisedCiHigh', type: () => new Float64() },
-  { name: 'stays', type: () => new Float64() },
-  { name: 'patients', type: () => new Float64() },
-  { name: 'costNok', type: () => new Float64() },
-  { name: 'expected', type: () => new Float64() },
-];
+// Every field a row can carry, typed as a record over MetricRow's keys: a field added to the contract
+// and missing here is a type error, so Arrow always carries what the JSON carries.
+const columnTypes: Record<keyof MetricRow, () => DataType> = {
+  municipality: () => new Utf8(),
+  unit: () => new Utf8(),
+  period: () => new Utf8(),
+  numerator: () => new Float64(),
+  denominator: () => new Float64(),
+  value: () => new Float64(),
+  ciLow: () => new Float64(),
+  ciHigh: () => new Float64(),
+  suppressed: () => new Bool(),
+  protected: () => new Bool(),
+  standardised: () => new Float64(),
+  standardisedCiLow: () => new Float64(),
+  standardisedCiHigh: () => new Float64(),
+  stays: () => new Float64(),
+  patients: () => new Float64(),
+  costNok: () => new Float64(),
+  meanDaysPerStay: () => new Float64(),
+  expected: () => new Float64(),
+};
+const columns = Object.entries(columnTypes).map(([name, type]) => ({ name: name as keyof MetricRow, type }));
 
 export function acceptsArrow(accept: string | undefined): boolean {
   return (accept ?? '').toLowerCase().includes(arrowMediaType);

@@ -1,22 +1,19 @@
-// Which rows a user may see unsuppressed (roles in shared/spec/api.md): admin and analyst see every
-// row; a leader sees their own municipalities, and a collaboration or KAD unit only when every member
-// municipality is theirs; a viewer sees no row unsuppressed. The suppression rule itself (thresholds,
-// secondary cells) lives in metrics/suppression.ts.
+// Which rows a user sees exactly (roles in shared/spec/api.md; the rule is contract/visibility.ts):
+// admin and analyst every row; a leader their own municipalities, and a collaboration or KAD unit only
+// when every member municipality is theirs; a viewer none. The others get protected figures
+// (api/disclosure/protection.ts).
 import type { ReferenceData } from './reference.ts';
 import type { MetricRow, SessionUser } from '../contract/types.ts';
+import { seesEverythingExactly, seesExactly } from '../contract/visibility.ts';
 
-/** null = the user sees everything unsuppressed. */
+/** null = the user sees every row exactly (contract/visibility.ts has the rule). */
 export function maySeeFor(user: SessionUser, reference: ReferenceData): ((row: MetricRow) => boolean) | null {
-  if (user.role === 'admin' || user.role === 'analyst') return null;
-  if (user.role === 'viewer') return () => false;
-  const own = new Set(user.municipalities);
-  const allOwn = (codes: string[] | undefined) => !!codes && codes.length > 0 && codes.every((code) => own.has(code));
+  if (seesEverythingExactly(user)) return null;
   return (row) => {
-    if (row.unit !== undefined) return allOwn(reference.unitMunicipalities.get(row.unit));
+    if (row.unit !== undefined) return seesExactly(user, reference.unitMunicipalities.get(row.unit) ?? []);
     const area = row.municipality;
     if (area === undefined) return false;
-    if (own.has(area)) return true;
-    return allOwn(reference.collaborationMembers.get(area));
+    return seesExactly(user, reference.collaborationMembers.get(area) ?? [area]);
   };
 }
 

@@ -1,7 +1,8 @@
 // The perturbation table of the cell-key method (docs/disclosure-control.md, "The perturbation
 // table"): for a true count c and a cell key, the published count. 0 stays 0; no count from 1 to 4 is
-// ever published; every row has expected noise exactly 0; counts of 7 and more get noise in −2…+2 with
-// variance exactly 1. Probabilities are exact fractions and the key intervals exact integers in key
+// ever published: each becomes 5 with probability 2/5 and 0 otherwise, whatever c is, so one view of
+// a small cell says nothing about c (bias 2 − c, stated in the doc); rows from 5 on have expected
+// noise exactly 0; counts of 7 and more get noise in −2…+2 with variance exactly 1. Probabilities are exact fractions and the key intervals exact integers in key
 // units, so TypeScript and SQL (perturbationTableSql) give the same answer for the same key.
 import { keyUnitsPerOne } from './record-key.ts';
 
@@ -10,6 +11,8 @@ export const largestHidden = 4;
 export const smallestPublished = 5;
 /** Counts from here on share one row. */
 export const steadyFrom = 7;
+/** Out of 5: how often a count of 1–4 is published as 0 (else as 5). */
+const smallHiddenShownAsZero = 3;
 
 /** One outcome of a row: noise added with probability numerator ÷ denominator. */
 export interface Outcome {
@@ -22,10 +25,11 @@ export interface Outcome {
 export function outcomesFor(count: number): Outcome[] {
   if (!Number.isSafeInteger(count) || count < 1) throw new RangeError(`A perturbed count is a whole number ≥ 1; got ${count}.`);
   if (count <= largestHidden) {
-    // 0 with probability 1 − c/5, 5 with probability c/5: E = 5 · c/5 = c.
+    // The same for every c in 1–4 (leak-free): 0 with probability 3/5, 5 with probability 2/5, so the
+    // published value depends on the key alone. E = 2 (bias 2 − c); Var = 25 · 2/5 − 2² = 6.
     return [
-      { noise: -count, numerator: smallestPublished - count, denominator: smallestPublished },
-      { noise: smallestPublished - count, numerator: count, denominator: smallestPublished },
+      { noise: -count, numerator: smallHiddenShownAsZero, denominator: smallestPublished },
+      { noise: smallestPublished - count, numerator: smallestPublished - smallHiddenShownAsZero, denominator: smallestPublished },
     ];
   }
   const in32nds = (pairs: [number, number][]): Outcome[] => pairs.map(([noise, numerator]) => ({ noise, numerator, denominator: 32 }));

@@ -11,7 +11,8 @@
 CREATE OR REPLACE MACRO acute_admissions_facts(area) AS TABLE
 SELECT municipality_code, NULL::VARCHAR AS unit, date_trunc('month', admitted)::DATE AS month, age, sex,
        1::DOUBLE AS numerator, NULL::DOUBLE AS denominator,
-       NULL::VARCHAR AS stay_key, NULL::VARCHAR AS patient_key, NULL::DOUBLE AS cost_nok
+       NULL::VARCHAR AS stay_key, NULL::VARCHAR AS patient_key, NULL::DOUBLE AS cost_nok,
+       record_key, NULL::UBIGINT AS nights_key, NULL::UBIGINT AS patient_record_key
 FROM episodes(area)
 WHERE acute;
 COMMENT ON MACRO TABLE acute_admissions_facts IS 'acute_admissions_facts(area): one row per acute episode, attributed to its admission month.';

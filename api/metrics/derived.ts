@@ -4,10 +4,15 @@
 //   - by refreshDerived(connection), which the importer may call inside its import transaction, and
 //   - otherwise automatically before the next metric query, when hospital_stay's fingerprint
 //     (row count, latest import, latest time stamps) or the metric SQL has changed since the last build.
-import { createHash } from 'node:crypto';
+// The record keys of protected figures (docs/disclosure-control.md) are built with them: a keyed hash
+// over ~1 µs a record is too slow per query, and the secret never enters the warehouse. KAD stays have
+// their own fingerprint: a KAD import rebuilds only the KAD keys.
+import { createHash, randomBytes } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { inTransaction, type Warehouse } from '../../pipeline/db.ts';
 import { serviceAreas } from '../../contract/types.ts';
+import { recordDomains, recordKeyParameters, recordKeySql } from '../disclosure/record-key.ts';
+import { cellKeySecret } from '../disclosure/secret.ts';
 import { sqlFiles, sqlOf } from './catalogue.ts';
 
 /** Changes whenever any metric SQL file changes: derived tables built by other SQL are rebuilt. Whole-line
@@ -15,17 +20,44 @@ import { sqlFiles, sqlOf } from './catalogue.ts';
 const withoutCommentLines = (sql: string) => sql.split('\n').filter((line) => !line.trimStart().startsWith('--')).join('\n');
 export const definitionHash = createHash('sha256').update(sqlFiles.map((file) => withoutCommentLines(sqlOf(file))).join('\n')).digest('hex').slice(0, 16);
 
-const unionOver = (macro: string) =>
-  serviceAreas.map((area) => `SELECT '${area}'::VARCHAR AS episode_area, * FROM ${macro}('${area}')`).join('\nUNION ALL\n');
+const unionOver = (macro: string, extraColumns = '') =>
+  serviceAreas.map((area) => `SELECT '${area}'::VARCHAR AS episode_area, *${extraColumns} FROM ${macro}('${area}')`).join('\nUNION ALL\n');
+
+const episodeKey = recordKeySql(recordDomains.episode, ['patient_id', `strftime(admitted, '%Y-%m-%dT%H:%M:%S')`]);
+const kadKeys = `CREATE OR REPLACE TABLE derived_kad_stay_key AS
+  SELECT unit, stay_id, ${recordKeySql(recordDomains.kadStay, ['unit', 'stay_id'])} AS record_key,
+         ${recordKeySql(recordDomains.stayNights, [`'kad'`, 'unit', 'stay_id'])} AS nights_key
+  FROM kad_stay`;
+const hospitalStayKeys = `CREATE OR REPLACE TABLE derived_hospital_stay_key AS
+  SELECT hospital, stay_id, ${recordKeySql(recordDomains.hospitalStay, ['hospital', 'stay_id'])} AS record_key,
+         ${recordKeySql(recordDomains.stayNights, [`'hospital'`, 'hospital', 'stay_id'])} AS nights_key,
+         ${recordKeySql(recordDomains.patient, ['patient_id'])} AS patient_record_key
+  FROM hospital_stay WHERE ready_for_discharge IS NOT NULL`;
+
+/** An in-memory warehouse has no file to keep a secret beside: one random secret per process (its
+ *  data, and so its keys, live no longer than the process). */
+let inMemorySecret: Uint8Array | undefined;
+
+/** The cell-key secret of the database this connection works on (api/disclosure/secret.ts). */
+async function secretOf(connection: DuckDBConnection): Promise<Uint8Array> {
+  const reader = await connection.runAndReadAll(`SELECT path FROM duckdb_databases() WHERE database_name = current_database()`);
+  const path = reader.getRowObjects()[0]?.path;
+  if (path == null || path === '' || path === ':memory:') return (inMemorySecret ??= randomBytes(32));
+  return cellKeySecret(String(path));
+}
 
 const stateTable = `CREATE TABLE IF NOT EXISTS derived_state (
   definition_hash VARCHAR NOT NULL, source_fingerprint VARCHAR NOT NULL, refreshed_at TIMESTAMP NOT NULL)`;
 
+/** `<hospital stays>#<KAD stays>`: what the derived tables were built from. */
 async function fingerprint(connection: DuckDBConnection): Promise<string> {
-  const reader = await connection.runAndReadAll(`SELECT concat_ws('|', count(*), max(import_id), max(admitted), max(discharged),
-      max(ready_for_discharge), sum(source_line)) AS f FROM hospital_stay`);
+  const reader = await connection.runAndReadAll(`SELECT
+      (SELECT concat_ws('|', count(*), max(import_id), max(admitted), max(discharged), max(ready_for_discharge), sum(source_line))
+         FROM hospital_stay) || '#' ||
+      (SELECT concat_ws('|', count(*), max(import_id), max(admitted), max(discharged), sum(source_line)) FROM kad_stay) AS f`);
   return String(reader.getRowObjects()[0]?.f ?? '');
 }
+const hospitalPart = (fingerprint: string) => fingerprint.split('#')[0];
 
 async function storedState(connection: DuckDBConnection): Promise<{ hash: string; fingerprint: string } | null> {
   await connection.run(stateTable);
@@ -40,15 +72,18 @@ export async function dropOutdatedDerived(connection: DuckDBConnection): Promise
   await connection.run('DROP VIEW IF EXISTS episode');
   await connection.run('DROP TABLE IF EXISTS derived_readmission_index');
   await connection.run('DROP TABLE IF EXISTS derived_episode');
+  await connection.run('DROP TABLE IF EXISTS derived_kad_stay_key');
+  await connection.run('DROP TABLE IF EXISTS derived_hospital_stay_key');
   await connection.run('DELETE FROM derived_state');
 }
 
 /**
  * Rebuilds the derived tables from the current facts. Runs in the caller's transaction if there is
  * one (the importer: readers then see old facts with old episodes or new with new, never a mix).
- * Needs the metric views installed (installMetricViews); installs them when missing.
+ * Needs the metric views installed (installMetricViews); installs them when missing. The record keys'
+ * secret is the one of the connection's database file unless given.
  */
-export async function refreshDerived(connection: DuckDBConnection): Promise<void> {
+export async function refreshDerived(connection: DuckDBConnection, secret?: Uint8Array): Promise<void> {
   const installed = await connection.runAndReadAll(
     `SELECT count(*) AS n FROM duckdb_functions() WHERE function_name = 'episodes_from_stays'`,
   );
@@ -56,8 +91,21 @@ export async function refreshDerived(connection: DuckDBConnection): Promise<void
     await connection.run(stateTable);
     for (const file of sqlFiles) await connection.run(sqlOf(file));
   }
-  await connection.run(`CREATE OR REPLACE TABLE derived_episode AS ${unionOver('episodes_from_stays')}`);
+  const keys = recordKeyParameters(secret ?? (await secretOf(connection)));
+  await connection.run(`CREATE OR REPLACE TABLE derived_episode AS ${unionOver('episodes_from_stays', `, ${episodeKey} AS record_key`)}`, keys);
   await connection.run(`CREATE OR REPLACE TABLE derived_readmission_index AS ${unionOver('readmission_index_from_episodes')}`);
+  await connection.run(hospitalStayKeys, keys);
+  await connection.run(kadKeys, keys);
+  await finishRefresh(connection);
+}
+
+/** Rebuilds only the KAD stays' keys (a KAD import changes nothing else that is derived). */
+async function refreshKadKeys(connection: DuckDBConnection): Promise<void> {
+  await connection.run(kadKeys, recordKeyParameters(await secretOf(connection)));
+  await finishRefresh(connection);
+}
+
+async function finishRefresh(connection: DuckDBConnection): Promise<void> {
   // CREATE OR REPLACE drops the tables' comments: apply the ones the SQL files give them again.
   for (const comment of sqlFiles.flatMap((file) => sqlOf(file).match(/^COMMENT ON TABLE derived_\w+ IS '(?:[^']|'')*';$/gm) ?? []))
     await connection.run(comment);
@@ -84,9 +132,11 @@ export function ensureDerived(warehouse: Warehouse): Promise<void> {
   const next = previous.then(() =>
     warehouse.withConnection(async (connection) => {
       const state = await storedState(connection);
-      if (state && state.hash === definitionHash && state.fingerprint === (await fingerprint(connection))) return;
+      const current = await fingerprint(connection);
+      if (state && state.hash === definitionHash && state.fingerprint === current) return;
+      const onlyKad = state !== null && state.hash === definitionHash && hospitalPart(state.fingerprint) === hospitalPart(current);
       try {
-        await inTransaction(connection, () => refreshDerived(connection));
+        await inTransaction(connection, () => (onlyKad ? refreshKadKeys(connection) : refreshDerived(connection)));
       } catch (error) {
         // Another connection (an import calling refreshDerived) rebuilt them at the same time: its
         // build wins, and this query reads that one.

@@ -30,10 +30,20 @@ SELECT night.*, date_trunc('month', night)::DATE AS month, r.rate_nok::DOUBLE AS
 FROM night LEFT JOIN discharge_ready_daily_rate r ON r.year = year(night.night);
 COMMENT ON VIEW discharge_ready_day IS 'One row per discharge-ready night (overliggerdøgn) of a hospital stay, with the daily rate of the night''s year (NULL = no rate).';
 
+-- Record keys of the stays with a ready-for-discharge time, for protected figures
+-- (docs/disclosure-control.md): the stay's key, its nights' key and its patient's key, computed from a
+-- secret kept outside the warehouse whenever the derived tables are rebuilt (api/metrics/derived.ts).
+CREATE TABLE IF NOT EXISTS derived_hospital_stay_key (
+  hospital VARCHAR NOT NULL, stay_id VARCHAR NOT NULL,
+  record_key UBIGINT NOT NULL, nights_key UBIGINT NOT NULL, patient_record_key UBIGINT NOT NULL);
+COMMENT ON TABLE derived_hospital_stay_key IS 'Record keys (protected figures) of hospital stays with a ready-for-discharge time: stay, its nights, its patient; rebuilt after each import.';
+
 CREATE OR REPLACE MACRO discharge_ready_days_facts(area) AS TABLE
-SELECT municipality_code, NULL::VARCHAR AS unit, month, age, sex,
+SELECT d.municipality_code, NULL::VARCHAR AS unit, d.month, d.age, d.sex,
        1::DOUBLE AS numerator, NULL::DOUBLE AS denominator,
-       hospital || chr(31) || stay_id AS stay_key, patient_id AS patient_key, rate_nok AS cost_nok
-FROM discharge_ready_day
-WHERE area = 'all' OR service_area = area;
+       d.hospital || chr(31) || d.stay_id AS stay_key, d.patient_id AS patient_key, d.rate_nok AS cost_nok,
+       k.record_key, k.nights_key, k.patient_record_key
+FROM discharge_ready_day d
+LEFT JOIN derived_hospital_stay_key k ON k.hospital = d.hospital AND k.stay_id = d.stay_id
+WHERE area = 'all' OR d.service_area = area;
 COMMENT ON MACRO TABLE discharge_ready_days_facts IS 'discharge_ready_days_facts(area): one row per discharge-ready night with stay, patient and the night''s rate.';

@@ -4,7 +4,7 @@
 // the SQL files.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Warehouse } from '../../pipeline/db.ts';
-import { declarationOf, sexes, type CompareResponse, type MetricDeclaration, type MetricQuery, type MetricResponse, type MetricRow } from '../../contract/types.ts';
+import { baseAgeBands, declarationOf, protectableAges, sexes, type CompareResponse, type MetricDeclaration, type MetricQuery, type MetricResponse, type MetricRow } from '../../contract/types.ts';
 import { metricCatalogue, metricSql, analystObjects, sqlFiles, sqlOf } from './catalogue.ts';
 import { buildMetricQuery } from './query-sql.ts';
 import { standardOf, standardPopulationSql } from './standard-population.ts';
@@ -52,27 +52,43 @@ export async function dataYears(warehouse: Warehouse): Promise<DataYears | null>
   return warehouse.withConnection((connection) => dataYearsOf(warehouse, connection));
 }
 
-/** One row per target and period, unsuppressed. `gate` bounds its size, time and concurrency. */
-export async function queryMetric(warehouse: Warehouse, query: MetricQuery, gate: MetricGate = defaultMetricGate()): Promise<MetricResponse> {
+/** protect: answer from perturbed base cells (docs/disclosure-control.md); every row says `protected: true`. */
+export interface QueryOptions {
+  protect?: boolean;
+}
+
+/** One row per target and period, exact or (options.protect) protected. `gate` bounds its size, time and concurrency. */
+export async function queryMetric(
+  warehouse: Warehouse,
+  query: MetricQuery,
+  gate: MetricGate = defaultMetricGate(),
+  options: QueryOptions = {},
+): Promise<MetricResponse> {
   const spec = requireSpec(query.metric);
   await ensureDerived(warehouse);
   return warehouse.withConnection(async (connection) => {
     const { directory } = await referenceDataOf(warehouse, connection);
     const targets = spec.perUnit ? unitTargets(directory, query.units ?? []) : municipalityTargets(directory, query.municipalities);
-    const rows = await computeRows(connection, gate, spec, query, targets, query.by);
+    const rows = await computeRows(connection, gate, spec, query, targets, query.by, { protect: options.protect === true });
     return response(spec, query, query.by, rows, await dataThroughOf(warehouse, connection));
   });
 }
 
 /** One row per municipality (collaborations expanded into their members; units for kad-occupancy)
- *  over the whole period, with the funnel limits, outliers and variation figures. */
-export async function compareMetric(warehouse: Warehouse, query: MetricQuery, gate: MetricGate = defaultMetricGate()): Promise<CompareResponse> {
+ *  over the whole period, with the funnel limits, outliers and variation figures — computed from the
+ *  rows as given, so with options.protect from protected rows only. */
+export async function compareMetric(
+  warehouse: Warehouse,
+  query: MetricQuery,
+  gate: MetricGate = defaultMetricGate(),
+  options: QueryOptions = {},
+): Promise<CompareResponse> {
   const spec = requireSpec(query.metric);
   await ensureDerived(warehouse);
   return warehouse.withConnection(async (connection) => {
     const { directory } = await referenceDataOf(warehouse, connection);
     const targets = spec.perUnit ? unitTargets(directory, query.units ?? []) : municipalityTargets(directory, query.municipalities, true);
-    const rows = await computeRows(connection, gate, spec, query, targets, 'total', true);
+    const rows = await computeRows(connection, gate, spec, query, targets, 'total', { expectedCounts: true, protect: options.protect === true });
     return { ...response(spec, query, 'total', rows, await dataThroughOf(warehouse, connection)), ...compareFigures(spec.kind, rows, spec.id) };
   });
 }
@@ -106,8 +122,8 @@ async function computeRows(
   query: MetricQuery,
   targets: ReturnType<typeof unitTargets>,
   by: MetricQuery['by'],
-  /** Compare: rates also get the expected count by indirect standardisation (indirect.ts). */
-  expectedCounts = false,
+  /** expectedCounts (compare): rates also get the expected count by indirect standardisation (indirect.ts). */
+  { expectedCounts = false, protect = false }: { expectedCounts?: boolean; protect: boolean },
 ): Promise<MetricRow[]> {
   const firstMonth = monthStart(query.from, 'from');
   const lastMonth = monthStart(query.to, 'to');
@@ -129,6 +145,7 @@ async function computeRows(
   // Checked whenever given, also where it does not apply, so a typo is not silently ignored.
   const standard = query.standard !== undefined || query.standardise === 'age-sex' ? standardOf(query.standard) : null;
   const standardised = query.standardise === 'age-sex' && spec.kind === 'rate';
+  if (protect) checkProtectedShape(spec, by, ageLow, ageHigh);
   const { sql, parameters } = buildMetricQuery({
     spec,
     targets,
@@ -140,15 +157,33 @@ async function computeRows(
     sex: query.sex,
     area: query.area ?? spec.defaults.area,
     group: query.group ?? 'all',
-    standard: standardised ? standard : null,
+    // Protected figures are sums of base cells, whose strata are the broad bands.
+    standard: standardised ? (protect ? protectedStandard : standard) : null,
     expectedCounts,
+    protect,
   });
   const result = await gate.run(connection, () => connection.runAndReadAll(sql, parameters));
   // Column-wise conversion: about half the time of row objects on a 12 800-row answer.
   const columns = result.getColumnsObjectJS() as Record<string, unknown[]>;
-  return Array.from({ length: result.currentRowCount }, (_, index) =>
-    toRow(spec, query, (name) => columns[name]?.[index], standardised),
-  );
+  return Array.from({ length: result.currentRowCount }, (_, index) => {
+    const row = toRow(spec, query, (name) => columns[name]?.[index], standardised);
+    if (protect) row.protected = true;
+    return row;
+  });
+}
+
+const protectedStandard = 'esp2013-broad';
+const broadBandStarts = baseAgeBands.map((band) => parseAge(band)[0]);
+const broadBandEnds = baseAgeBands.map((band) => parseAge(band)[1]);
+
+/** Protected figures exist only for whole base cells: months (or longer), unions of the broad bands. */
+function checkProtectedShape(spec: MetricDeclaration, by: MetricQuery['by'], ageLow: number, ageHigh: number): void {
+  if (by === 'day')
+    throw new InvalidQueryError(`by=day is not available for figures you may not see exactly; ask for by=month or longer (${spec.id}).`);
+  if (!spec.perUnit && !(broadBandStarts.includes(ageLow) && broadBandEnds.includes(ageHigh)))
+    throw new InvalidQueryError(
+      `age: figures you may not see exactly are given for the age groups ${protectableAges.join(', ')} only (unions of ${baseAgeBands.join(', ')}).`,
+    );
 }
 
 const asNumber = (v: unknown): number | null => (v == null ? null : Number(v));

@@ -78,9 +78,11 @@ GROUP BY patient_id, episode_in_patient;
 COMMENT ON MACRO TABLE episodes_from_stays IS 'episodes_from_stays(area): hospital stays of a service area (''all'', ''somatikk'', ''psykisk_helsevern'', ''tsb'') merged into episodes (8-hour rule across hospitals), computed from hospital_stay.';
 
 -- Materialised: the merge is a window over every stay, too slow to repeat per dashboard request.
+-- record_key: the episode's record key for protected figures (docs/disclosure-control.md), computed
+-- from a secret kept outside the warehouse when the table is rebuilt (api/metrics/derived.ts).
 CREATE TABLE IF NOT EXISTS derived_episode AS
-SELECT 'all'::VARCHAR AS episode_area, * FROM episodes_from_stays('all') LIMIT 0;
-COMMENT ON TABLE derived_episode IS 'episodes_from_stays(area) for every service area (episode_area = all, somatikk, psykisk_helsevern, tsb), rebuilt after each import.';
+SELECT 'all'::VARCHAR AS episode_area, *, NULL::UBIGINT AS record_key FROM episodes_from_stays('all') LIMIT 0;
+COMMENT ON TABLE derived_episode IS 'episodes_from_stays(area) for every service area (episode_area = all, somatikk, psykisk_helsevern, tsb), rebuilt after each import; record_key = the episode''s key for protected figures.';
 
 CREATE OR REPLACE MACRO episodes(area) AS TABLE
 SELECT * EXCLUDE (episode_area) FROM derived_episode WHERE episode_area = area;

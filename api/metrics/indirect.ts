@@ -5,18 +5,28 @@
 // municipality that has the set's age–sex-specific rates whatever its age structure. No standard
 // population is needed. Strata: sex × the 5-year age groups of direct standardisation (age_group in
 // population.sql: 0–4 … 85–89, 90+); sparse strata do no harm here, as each rate is pooled over the set.
+// Protected answers have only the broad bands of their base cells (0–66, 67–79, 80+): sex × band.
 // Appended to the CTEs of query-sql.ts, whose `target`, `bucket` and `fact` it reads; the targets
 // must not share a key (compare expands collaborations into distinct members), or a key's events
 // and person-years would count twice in the set's rates.
 
-export const indirectCtes: readonly string[] = [
-  `indirect_exposure AS (SELECT t.label, b.period, p.sex, age_group(p.age) AS age_group, sum(p.person_years) AS person_years
+/** How the strata are formed: from population.sql's person_years rows (alias p) and from `fact` rows. */
+export interface IndirectStrata {
+  exposure: string;
+  events: string;
+}
+export const exactStrata: IndirectStrata = { exposure: 'age_group(p.age)', events: 'age_group(age)' };
+/** Protected facts carry their base cell's band as `stratum` (protected-facts.ts). */
+export const protectedStrata: IndirectStrata = { exposure: `standard_stratum('broad', p.age)`, events: 'stratum' };
+
+export const indirectCtes = (strata: IndirectStrata): string[] => [
+  `indirect_exposure AS (SELECT t.label, b.period, p.sex, ${strata.exposure} AS age_group, sum(p.person_years) AS person_years
      FROM person_years($first_month::DATE, $last_month::DATE) p
      JOIN target t ON t.key = p.municipality_code
      JOIN bucket b ON b.month = p.month
      WHERE p.age BETWEEN $age_low AND $age_high AND ($sex = 'all' OR p.sex = $sex)
      GROUP BY ALL)`,
-  `indirect_events AS (SELECT label, period, sex, age_group(age) AS age_group, sum(numerator) AS events FROM fact GROUP BY ALL)`,
+  `indirect_events AS (SELECT label, period, sex, ${strata.events} AS age_group, sum(numerator) AS events FROM fact GROUP BY ALL)`,
   // The set's rate per stratum, from the strata where someone lived: events of residents missing
   // from the population have no person-years to be expected from.
   `indirect_rate AS (SELECT x.period, x.sex, x.age_group, sum(coalesce(v.events, 0)) / sum(x.person_years) AS rate

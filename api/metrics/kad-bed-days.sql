@@ -19,8 +19,10 @@ FROM (
 COMMENT ON VIEW kad_bed_day IS 'One row per night (bed-day) of a KAD stay: dates d with date(admitted) ≤ d < date(discharged).';
 
 CREATE OR REPLACE MACRO kad_bed_days_facts() AS TABLE
-SELECT municipality_code, unit, month, age, sex,
+SELECT d.municipality_code, d.unit, d.month, d.age, d.sex,
        1::DOUBLE AS numerator, NULL::DOUBLE AS denominator,
-       NULL::VARCHAR AS stay_key, NULL::VARCHAR AS patient_key, NULL::DOUBLE AS cost_nok
-FROM kad_bed_day;
+       NULL::VARCHAR AS stay_key, NULL::VARCHAR AS patient_key, NULL::DOUBLE AS cost_nok,
+       k.record_key, k.nights_key, NULL::UBIGINT AS patient_record_key
+FROM kad_bed_day d
+LEFT JOIN derived_kad_stay_key k ON k.unit = d.unit AND k.stay_id = d.stay_id;
 COMMENT ON MACRO TABLE kad_bed_days_facts IS 'kad_bed_days_facts(): one row per KAD bed-day.';

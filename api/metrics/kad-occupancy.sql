@@ -22,11 +22,13 @@ GROUP BY unit, day;
 COMMENT ON VIEW kad_unit_day IS 'One row per KAD unit per day with the beds valid that day.';
 
 CREATE OR REPLACE MACRO kad_occupancy_facts() AS TABLE
-SELECT NULL::VARCHAR AS municipality_code, unit, month, night AS day, NULL::SMALLINT AS age, NULL::VARCHAR AS sex,
+SELECT NULL::VARCHAR AS municipality_code, d.unit, d.month, d.night AS day, NULL::SMALLINT AS age, NULL::VARCHAR AS sex,
        1::DOUBLE AS numerator, 0::DOUBLE AS denominator,
-       NULL::VARCHAR AS stay_key, NULL::VARCHAR AS patient_key, NULL::DOUBLE AS cost_nok
-FROM kad_bed_day
+       NULL::VARCHAR AS stay_key, NULL::VARCHAR AS patient_key, NULL::DOUBLE AS cost_nok,
+       k.record_key, k.nights_key, NULL::UBIGINT AS patient_record_key
+FROM kad_bed_day d
+LEFT JOIN derived_kad_stay_key k ON k.unit = d.unit AND k.stay_id = d.stay_id
 UNION ALL
-SELECT NULL, unit, month, day, NULL, NULL, 0, beds, NULL, NULL, NULL
+SELECT NULL, unit, month, day, NULL, NULL, 0, beds, NULL, NULL, NULL, NULL, NULL, NULL
 FROM kad_unit_day;
 COMMENT ON MACRO TABLE kad_occupancy_facts IS 'kad_occupancy_facts(): per unit, one row per bed-day (numerator) and one per unit day with its beds (denominator); day allows by=day.';

@@ -6,9 +6,11 @@
 -- ble sendt videre til sykehus, i prosent med 95 % konfidensintervall (Wilson), etter
 -- bostedskommune og utskrivningsmåned.
 CREATE OR REPLACE MACRO kad_transfer_share_facts() AS TABLE
-SELECT municipality_code, unit, date_trunc('month', discharged)::DATE AS month, age, sex,
-       (discharged_to = 'sykehus')::INTEGER::DOUBLE AS numerator, 1::DOUBLE AS denominator,
-       NULL::VARCHAR AS stay_key, NULL::VARCHAR AS patient_key, NULL::DOUBLE AS cost_nok
-FROM kad_stay
-WHERE discharged IS NOT NULL;
+SELECT s.municipality_code, s.unit, date_trunc('month', s.discharged)::DATE AS month, s.age, s.sex,
+       (s.discharged_to = 'sykehus')::INTEGER::DOUBLE AS numerator, 1::DOUBLE AS denominator,
+       NULL::VARCHAR AS stay_key, NULL::VARCHAR AS patient_key, NULL::DOUBLE AS cost_nok,
+       k.record_key, NULL::UBIGINT AS nights_key, NULL::UBIGINT AS patient_record_key
+FROM kad_stay s
+LEFT JOIN derived_kad_stay_key k ON k.unit = s.unit AND k.stay_id = s.stay_id
+WHERE s.discharged IS NOT NULL;
 COMMENT ON MACRO TABLE kad_transfer_share_facts IS 'kad_transfer_share_facts(): one row per discharged KAD stay, numerator 1 if sent on to hospital.';

@@ -29,7 +29,7 @@ WITH e AS (
 )
 SELECT patient_id, admitted, discharged,
        date_trunc('month', discharged)::DATE AS month,
-       municipality_code, age, sex, main_diagnosis, service_area, acute, next_acute_admission,
+       municipality_code, age, sex, main_diagnosis, service_area, acute, next_acute_admission, record_key,
        -- follow_up_days('readmissions') = 30: the catalogue's rule (contract/metrics.ts), read by the web too.
        coalesce(next_acute_admission <= discharged + to_days(follow_up_days('readmissions')), false) AS readmitted,
        discharged + to_days(follow_up_days('readmissions')) <= (SELECT hospital_complete_through FROM data_through) AS follow_up_complete
@@ -49,7 +49,8 @@ COMMENT ON MACRO TABLE readmission_index IS 'readmission_index(area): every epis
 CREATE OR REPLACE MACRO readmissions_facts(area, diagnosis_group) AS TABLE
 SELECT municipality_code, NULL::VARCHAR AS unit, month, age, sex,
        readmitted::INTEGER::DOUBLE AS numerator, 1::DOUBLE AS denominator,
-       NULL::VARCHAR AS stay_key, NULL::VARCHAR AS patient_key, NULL::DOUBLE AS cost_nok
+       NULL::VARCHAR AS stay_key, NULL::VARCHAR AS patient_key, NULL::DOUBLE AS cost_nok,
+       record_key, NULL::UBIGINT AS nights_key, NULL::UBIGINT AS patient_record_key
 FROM readmission_index(area)
 WHERE follow_up_complete AND in_diagnosis_group(main_diagnosis, diagnosis_group);
 COMMENT ON MACRO TABLE readmissions_facts IS 'readmissions_facts(area, group): one row per index episode, numerator 1 if readmitted, denominator 1.';

@@ -19,16 +19,16 @@ export function metricRoutes(runtime: ApiRuntime) {
   return new Hono<AppEnv>()
     .get('/', (c) => c.json(metricCatalogue))
     .get('/:metric', validQuery, async (c) =>
-      send(c, await answerMetric(runtime, metricRequest(c, 'metric', c.req.valid('query'), 'month'), (query) =>
-        queryMetric(warehouse, query, runtime.metricGate))),
+      send(c, await answerMetric(runtime, metricRequest(c, 'metric', c.req.valid('query'), 'month'), (query, options) =>
+        queryMetric(warehouse, query, runtime.metricGate, options))),
     );
 }
 
 export function compareRoutes(runtime: ApiRuntime) {
   const warehouse = runtime.services.warehouse;
   return new Hono<AppEnv>().get('/:metric', validQuery, async (c) =>
-    send(c, await answerMetric(runtime, metricRequest(c, 'compare', c.req.valid('query'), 'total'), (query) =>
-      compareMetric(warehouse, query, runtime.metricGate))),
+    send(c, await answerMetric(runtime, metricRequest(c, 'compare', c.req.valid('query'), 'total'), (query, options) =>
+      compareMetric(warehouse, query, runtime.metricGate, options))),
   );
 }
 

@@ -1,13 +1,18 @@
-// Metric answers over HTTP: suppression per role (including the secondary cell where a collaboration
-// total is shown with its parts), the cache and its invalidation, Arrow, the audit trail.
+// Metric answers over HTTP: protection per role (exact for those entitled, perturbed base cells for
+// the rest: docs/disclosure-control.md), the cache and its invalidation, Arrow, the audit trail.
 // Data: tests/api/seed.ts (KAD stays 2024: 4204 20, 4223 3, 4218 7; collaboration 30).
 import { tableFromIPC } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MetricResponse, MetricRow } from '../../contract/types.ts';
 import { apiHarness, type ApiHarness } from './harness.ts';
-import { seedSql } from './seed.ts';
+import { cellKeyUnits } from '../../api/disclosure/cell-key.ts';
+import { perturbCount } from '../../api/disclosure/perturbation.ts';
+import { recordDomains, recordKeyUnits } from '../../api/disclosure/record-key.ts';
+import { cellKeySecret } from '../../api/disclosure/secret.ts';
+import { kadStaysByMunicipality, seedSql } from './seed.ts';
 
 let api: ApiHarness;
+let secret: Uint8Array;
 const tokens: Record<string, string> = {};
 beforeAll(async () => {
   api = await apiHarness({ seed: seedSql });
@@ -15,6 +20,7 @@ beforeAll(async () => {
   tokens.viewer = await api.userToken('viewer1', 'viewer');
   tokens.ownLeader = await api.userToken('leader-krs', 'leader', ['4204', '4223']);
   tokens.otherLeader = await api.userToken('leader-ive', 'leader', ['4218']);
+  secret = cellKeySecret(api.warehouse.path);
 });
 afterAll(() => api.close());
 
@@ -25,50 +31,75 @@ async function rows(token: string, url = path): Promise<Record<string, MetricRow
   const body = (await response.json()) as MetricResponse;
   return Object.fromEntries(body.rows.map((row) => [row.municipality!, row]));
 }
-const hidden = (row: MetricRow | undefined) =>
-  row?.suppressed === true && row.numerator === null && row.value === null && row.ciLow === null && row.ciHigh === null;
 
-describe('suppression by role', () => {
-  it('analyst: every count as it is (20, 3, 7; collaboration 30)', async () => {
+describe('protection by role (docs/disclosure-control.md)', () => {
+  // All seeded stays are women aged 80 in March 2024, unit KAD-KRS, stay ids "<code>-<i>": each
+  // municipality's figure is one base cell (municipality × 2024-03 × K × 80+), published as
+  // perturbCount(true count, cell key = Σ record keys mod 2^52), worked out here from the record ids
+  // with the TypeScript core (the server computes the same in SQL).
+  const published = (code: string) => {
+    const count = kadStaysByMunicipality[code] ?? 0;
+    const keys = Array.from({ length: count }, (_, i) => recordKeyUnits(secret, recordDomains.kadStay, ['KAD-KRS', `${code}-${i}`]));
+    return perturbCount(count, cellKeyUnits(keys));
+  };
+
+  it('analyst: every count as it is (20, 3, 7; collaboration 30), nothing marked protected', async () => {
     const r = await rows(tokens.analyst!);
     expect([r['4204']?.numerator, r['4223']?.numerator, r['4218']?.numerator, r['knutepunkt-sorlandet']?.numerator]).toEqual([20, 3, 7, 30]);
-    expect(Object.values(r).every((row) => !row.suppressed)).toBe(true);
+    expect(Object.values(r).some((row) => row.protected)).toBe(false);
   });
 
-  it('viewer: 3 (< 5) is suppressed, and 4218 too, so that 30 − 20 − 7 cannot give it back', async () => {
-    // Table: total knutepunkt-sorlandet 30 with parts 4204 20, 4223 3, 4218 7. 4223 is small (0 < 3 < 5)
-    // and the only hidden part under a visible total, so the smallest other part the viewer may not see
-    // is hidden too: of 4204 (20) and 4218 (7) that is 4218. 4204 and the total stay: 30 − 20 = 10 = 3 + 7,
-    // which gives neither back.
+  it('viewer: every figure is its base cell perturbed; the 3 becomes 0 or 5, and the total is the sum of what is shown', async () => {
     const r = await rows(tokens.viewer!);
-    expect(hidden(r['4223'])).toBe(true);
-    expect(hidden(r['4218'])).toBe(true);
-    expect([r['4204']?.numerator, r['knutepunkt-sorlandet']?.numerator]).toEqual([20, 30]);
-    expect(Object.values(r).filter((row) => row.suppressed)).toHaveLength(2);
-    // The denominator (population) is not a small number about patients; it stays.
-    expect(r['4223']?.denominator).not.toBeNull();
+    expect(Object.values(r).every((row) => row.protected === true && !row.suppressed)).toBe(true);
+    expect(r['4223']?.numerator).toBe(published('4223'));
+    expect([0, 5]).toContain(r['4223']?.numerator);
+    expect(r['4204']?.numerator).toBe(published('4204'));
+    expect(Math.abs(r['4204']!.numerator! - 20)).toBeLessThanOrEqual(2);
+    expect(r['4218']?.numerator).toBe(published('4218'));
+    // 30 − 20 − 7 gives back only what 4223 already shows: the total is the members' published sum
+    // (4216 and 4215 have no stays: 0).
+    expect(r['knutepunkt-sorlandet']?.numerator).toBe(published('4204') + published('4223') + published('4218'));
+    // The rate is the published count over exact person-years (population is public): 1000 per member.
+    const fraction = (days: number) => days / 366; // 2024 is a leap year; the whole year asked
+    expect(r['4223']?.value).toBeCloseTo((published('4223') / (1000 * fraction(366))) * 1000, 9);
   });
 
-  it('viewer asking for 4223 alone: suppressed, no total to subtract from', async () => {
-    const r = await rows(tokens.viewer!, path.replace('4204,4223,4218,knutepunkt-sorlandet', '4223'));
-    expect(hidden(r['4223'])).toBe(true);
+  it('the same base cell gives the same figure however it is asked: alone, by month, by quarter', async () => {
+    const alone = await rows(tokens.viewer!, path.replace('4204,4223,4218,knutepunkt-sorlandet', '4223'));
+    const march = await rows(tokens.viewer!, '/api/metrics/kad-stays?municipality=4223&from=2024-03&to=2024-03&by=month');
+    const quarter = await rows(tokens.viewer!, '/api/metrics/kad-stays?municipality=4223&from=2024-01&to=2024-03&by=quarter');
+    expect([alone['4223']?.numerator, march['4223']?.numerator, quarter['4223']?.numerator]).toEqual(Array(3).fill(published('4223')));
   });
 
-  it('leader of 4204 and 4223: own municipalities unsuppressed, so nothing is hidden', async () => {
+  it('leader of 4204 and 4223: own municipalities exact; the collaboration (4218 is not theirs) protected', async () => {
     const r = await rows(tokens.ownLeader!);
-    expect(r['4223']?.numerator).toBe(3);
-    expect(r['4204']?.numerator).toBe(20);
-    expect(Object.values(r).some((row) => row.suppressed)).toBe(false);
+    expect([r['4223']?.numerator, r['4204']?.numerator]).toEqual([3, 20]);
+    expect([r['4223']?.protected, r['4204']?.protected]).toEqual([undefined, undefined]);
+    expect(r['4218']).toMatchObject({ protected: true, numerator: published('4218') });
+    expect(r['knutepunkt-sorlandet']).toMatchObject({ protected: true, numerator: published('4204') + published('4223') + published('4218') });
   });
 
-  it('leader of 4218: 4223 is someone else’s small number — suppressed with 4204 as its secondary cell', async () => {
-    // Same table. The leader may see 4218 (own, 7 shown), so the only other part not theirs is 4204 (20):
-    // it is hidden. The total stays: 30 − 7 = 23 = 20 + 3, which gives neither back.
+  it('leader of 4218: 4218 exact, 4223 someone else’s small number, protected', async () => {
     const r = await rows(tokens.otherLeader!);
-    expect(hidden(r['4223'])).toBe(true);
-    expect(hidden(r['4204'])).toBe(true);
-    expect([r['4218']?.numerator, r['knutepunkt-sorlandet']?.numerator]).toEqual([7, 30]);
-    expect(Object.values(r).filter((row) => row.suppressed)).toHaveLength(2);
+    expect(r['4218']?.numerator).toBe(7);
+    expect(r['4223']).toMatchObject({ protected: true, numerator: published('4223') });
+  });
+
+  it.each([
+    ['an age group that cuts a base band', '/api/metrics/kad-stays?municipality=4223&age=70-79', 400, /age: .*all, 0-66, 67\+, 67-79, 80\+ only/],
+    ['daily occupancy', '/api/metrics/kad-occupancy?by=day&from=2024-03&to=2024-03', 400, /day/],
+  ])('a viewer asking for %s gets a 400 that says what is possible', async (_what, url, status, message) => {
+    const response = await api.get(url, tokens.viewer);
+    expect(response.status).toBe(status);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(message);
+    // The same request is answered exactly for an analyst.
+    expect((await api.get(url, tokens.analyst)).status).toBe(200);
+  });
+
+  it('a leader may cut age anywhere in their own municipality, not in others', async () => {
+    expect((await api.get('/api/metrics/kad-stays?municipality=4218&age=70-79', tokens.otherLeader)).status).toBe(200);
+    expect((await api.get('/api/metrics/kad-stays?municipality=4223&age=70-79', tokens.otherLeader)).status).toBe(400);
   });
 });
 
@@ -111,22 +142,32 @@ describe('cache', () => {
     expect((await api.get(url, tokens.analyst)).status).toBe(400);
   });
 
-  it('one cache entry serves every role; suppression is applied per user after it', async () => {
+  it('one exact and one protected engine answer serve every role; the finished body is per class', async () => {
     const url = '/api/metrics/kad-stays?municipality=4223&from=2024-02&to=2024-12&by=total';
     expect((await api.get(url, tokens.analyst)).headers.get('x-cache')).toBe('miss');
+    // The viewer needs the protected answer: computed now, then cached for every protected class.
     const viewer = await api.get(url, tokens.viewer);
-    expect(viewer.headers.get('x-cache')).toBe('engine'); // the analyst's query answer, suppressed for the viewer
-    expect(((await viewer.json()) as MetricResponse).rows[0]?.suppressed).toBe(true);
+    expect(viewer.headers.get('x-cache')).toBe('miss');
+    expect(((await viewer.json()) as MetricResponse).rows[0]).toMatchObject({ protected: true, numerator: expect.any(Number) });
+    // A leader of 4218 asking for 4223 gets both engine answers from the cache, merged for them.
+    const leader = await api.get(url, tokens.otherLeader);
+    expect(leader.headers.get('x-cache')).toBe('engine');
+    // The analyst's own body is still the exact one: one class's answer never reaches another.
+    const analyst = await api.get(url, tokens.analyst);
+    expect(analyst.headers.get('x-cache')).toBe('hit');
+    expect(((await analyst.json()) as MetricResponse).rows[0]).toMatchObject({ numerator: 3 });
   });
 });
 
 describe('formats and audit', () => {
-  it('answers Arrow IPC for Accept: application/vnd.apache.arrow.stream, suppressed like JSON', async () => {
+  it('answers Arrow IPC for Accept: application/vnd.apache.arrow.stream with exactly the JSON\'s protected figures', async () => {
     const response = await api.get(path, tokens.viewer, { accept: 'application/vnd.apache.arrow.stream' });
     expect(response.headers.get('content-type')).toBe('application/vnd.apache.arrow.stream');
     const table = tableFromIPC(new Uint8Array(await response.arrayBuffer()));
     const byCode = Object.fromEntries(table.toArray().map((row) => [row.municipality, row.toJSON()]));
-    expect(byCode['4223']).toMatchObject({ numerator: null, suppressed: true });
+    const json = await rows(tokens.viewer!);
+    for (const code of ['4204', '4223', '4218', 'knutepunkt-sorlandet'])
+      expect(byCode[code], code).toMatchObject({ numerator: json[code]!.numerator, value: json[code]!.value, protected: true });
     expect(JSON.parse(table.schema.metadata.get('styringsdata')!)).toMatchObject({ metric: 'kad-stays', by: 'total' });
   });
 

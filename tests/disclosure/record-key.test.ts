@@ -1,20 +1,21 @@
 // Record keys and their secret (docs/disclosure-control.md): TypeScript and DuckDB compute the same
-// HMAC-based key; keys look uniform; the secret comes from the environment or a private file.
+// keyed-hash key; keys look uniform; the secret comes from the environment or a private file.
 import { DuckDBInstance } from '@duckdb/node-api';
-import { createHmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { hmacPadsHex, keyUnitsPerOne, recordDomains, recordKey, recordKeySql, recordKeyUnits } from '../../api/disclosure/record-key.ts';
+import { keyUnitsPerOne, recordDomains, recordKey, recordKeyParameters, recordKeySql, recordKeyUnits } from '../../api/disclosure/record-key.ts';
 import { cellKeySecret, cellKeySecretPath } from '../../api/disclosure/secret.ts';
 
 const secret = Buffer.from('0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef', 'hex');
 
 describe('record keys', () => {
-  it('are the first 52 bits of HMAC-SHA256(secret, domain ␟ id …)', () => {
-    const digest = createHmac('sha256', secret).update('kad-stay\x1fU1\x1f42').digest('hex');
-    expect(recordKeyUnits(secret, recordDomains.kadStay, ['U1', '42'])).toBe(Number.parseInt(digest.slice(0, 13), 16));
+  it('are the top 52 bits of the first 8 bytes (little-endian) of MD5(secret as hex ␟ domain ␟ id …)', () => {
+    // Bytes 0–7 of the digest read as a little-endian 64-bit integer (DuckDB's md5_number_upper), shifted right by 12 bits.
+    const digest = createHash('md5').update(`${secret.toString('hex')}\x1fkad-stay\x1fU1\x1f42`).digest();
+    expect(recordKeyUnits(secret, recordDomains.kadStay, ['U1', '42'])).toBe(Number(digest.readBigUInt64LE(0) >> 12n));
     // Domains separate records with the same natural id; the secret changes every key.
     expect(recordKeyUnits(secret, recordDomains.hospitalStay, ['U1', '42'])).not.toBe(recordKeyUnits(secret, recordDomains.kadStay, ['U1', '42']));
     expect(recordKeyUnits(Buffer.alloc(32, 1), recordDomains.kadStay, ['U1', '42'])).not.toBe(recordKeyUnits(secret, recordDomains.kadStay, ['U1', '42']));
@@ -25,7 +26,7 @@ describe('record keys', () => {
     const instance = await DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
     const values = ids.map((_, i) => `($u${i}, $s${i}, ${i})`).join(',');
-    const parameters: Record<string, string> = { ...hmacPadsHex(secret) };
+    const parameters: Record<string, string> = { ...recordKeyParameters(secret) };
     ids.forEach(([u, s], i) => Object.assign(parameters, { [`u${i}`]: u, [`s${i}`]: s }));
     const reader = await connection.runAndReadAll(
       `SELECT ${recordKeySql(recordDomains.kadStay, ['unit', 'stay_id'])} AS k FROM (VALUES ${values}) t(unit, stay_id, i) ORDER BY i`,

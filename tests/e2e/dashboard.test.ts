@@ -1,7 +1,7 @@
 // The dashboard end to end, in real headless Chromium against the real server on the demo data:
 // log in, the overview for 4223 shows the API's numbers, English, the comparison's funnel plot is
-// drawn, a shared URL lands on the same view (and back/forward work), a viewer sees "skjult" where the
-// admin sees a number, an admin who names no place lands on one with figures on every page and a place
+// drawn, a shared URL lands on the same view (and back/forward work), a viewer sees adjusted figures
+// marked * with the note where the admin sees exact ones, an admin who names no place lands on one with figures on every page and a place
 // without figures names those that have them, and no page logs an error. Screenshots: test-results/e2e/*.png.
 // Expected texts are written with Intl here, not with the dashboard's format.ts, and the periods are
 // worked out by hand: the demo data runs through 31 December 2025 (asserted where it matters), so a
@@ -131,45 +131,56 @@ describe('dashboard', () => {
     });
   });
 
-  it('shows "skjult (< 5)" to a viewer where the admin sees a number', async () => {
-    // Find a month the viewer may not see in 4223's monthly figures (the page's default window).
-    let target: { metric: MetricId; row: MetricRow } | null = null;
+  it('shows a viewer adjusted figures, marked * with the note on every page, where the admin sees exact ones', async () => {
+    // A municipality-month of KAD stays that is small (1–4) for the admin, in the page's default window
+    // (2023-01 … 2025-12, see the header); the viewer's answer for it is the sum of its perturbed base
+    // cells: never 1–4, marked protected (docs/disclosure-control.md).
+    let period = '';
     let name = '';
+    let code = '';
     await withPage(async (t) => {
-      await login(t, 'viewer', '/?m=4223');
-      for (const metric of ['readmissions', 'kad-transfer-share', 'kad-stays', 'discharge-ready-days'] as MetricId[]) {
-        const answer = await apiFromPage<MetricResponse>(t.page, `/api/metrics/${metric}?municipality=4223&by=month`);
-        const last = metric === 'readmissions' ? '2025-11' : answer.to; // the page's default window (see the header)
-        const row = answer.rows.find((r) => r.suppressed && r.municipality === '4223' && r.period <= last);
-        if (row) {
-          target = { metric, row };
-          break;
-        }
-      }
-      expect(target, 'the demo data has a suppressed month for 4223').not.toBeNull();
-      const municipalities = await apiFromPage<{ code: string; name: string }[]>(t.page, '/api/municipalities');
-      name = municipalities.find((m) => m.code === '4223')!.name;
-      await t.page.goto(`/metric/${target!.metric}?m=4223`);
-      const row = t.page.locator('tbody tr', { hasText: monthName(target!.row.period) }).filter({ hasText: name }).first();
+      await login(t, 'admin', '/?m=4223');
+      const exact = await apiFromPage<MetricResponse>(t.page, '/api/metrics/kad-stays?by=month&from=2023-01&to=2025-12');
+      const small = exact.rows.find((r) => r.numerator !== null && r.numerator >= 1 && r.numerator <= 4);
+      expect(small, 'the demo data has a small municipality-month of KAD stays').toBeDefined();
+      [period, code] = [small!.period, small!.municipality!];
+      name = (await apiFromPage<{ code: string; name: string }[]>(t.page, '/api/municipalities')).find((m) => m.code === code)!.name;
+      await t.page.goto(`/metric/kad-stays?m=${code}`);
+      const row = t.page.locator('tbody tr', { hasText: monthName(period) }).filter({ hasText: name }).first();
       await row.waitFor({ timeout: 30_000 });
-      expect(await row.textContent()).toContain(suppressedText);
-      await row.scrollIntoViewIfNeeded();
-      await t.screenshot('metric-viewer');
+      expect(await row.locator('td').nth(2).textContent()).toBe(String(small!.numerator));
+      expect(await row.textContent()).not.toContain('*');
+      expect(await t.page.getByTestId('protection-note').count()).toBe(0);
     });
     await withPage(async (t) => {
-      await login(t, 'admin', `/metric/${target!.metric}?m=4223`);
-      const row = t.page.locator('tbody tr', { hasText: monthName(target!.row.period) }).filter({ hasText: name }).first();
+      const { page } = t;
+      await login(t, 'viewer', `/?m=${code}`);
+      // Overview: the cards' figures are marked, the note says what that means.
+      await expect.poll(() => page.getByTestId('protection-note').textContent()).toContain('tilfeldig justert');
+      await expect.poll(() => page.locator('[data-testid="card-kad-bed-days"] [data-protected="true"]').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+      // Metric page: the same month as the viewer's API answer gives it, never 1–4, marked *.
+      const shown = await apiFromPage<MetricResponse>(page, `/api/metrics/kad-stays?municipality=${code}&by=month&from=2023-01&to=2025-12`);
+      const cell = shown.rows.find((r) => r.period === period)!;
+      expect(cell.protected).toBe(true);
+      expect([1, 2, 3, 4]).not.toContain(cell.numerator);
+      await page.goto(`/metric/kad-stays?m=${code}`);
+      const row = page.locator('tbody tr', { hasText: monthName(period) }).filter({ hasText: name }).first();
       await row.waitFor({ timeout: 30_000 });
-      expect(await row.textContent()).not.toContain('skjult');
-      expect(await row.locator('td').nth(4).textContent()).toMatch(/\d/);
-      // The definition in words is the bokmål paragraph of the metric's SQL comment, English after switching.
-      const catalogue = await apiFromPage<{ id: string; definition: { nb: string; en: string } }[]>(t.page, '/api/metrics');
-      const definition = catalogue.find((m) => m.id === target!.metric)!.definition;
-      expect(await t.page.getByTestId('definition').textContent()).toBe(definition.nb);
+      expect(await row.locator('td').nth(2).textContent()).toBe(String(cell.numerator));
+      expect(await row.locator('td').nth(4).textContent()).toMatch(/\*$/);
+      await expect.poll(() => page.getByTestId('protection-note').textContent()).toContain('små tall (1–4) vises aldri');
       await row.scrollIntoViewIfNeeded();
-      await t.screenshot('metric-admin');
-      await t.page.getByTestId('lang-switch').selectOption('en');
-      await expect.poll(() => t.page.getByTestId('definition').textContent()).toBe(definition.en);
+      await t.screenshot('metric-viewer');
+      // Comparison and KAD pages: drawn from protected figures, the note shown; no daily calendar.
+      await page.goto('/compare?metric=kad-stays');
+      await expect.poll(() => page.getByTestId('protection-note').count(), { timeout: 30_000 }).toBe(1);
+      await expect.poll(() => paintedPixels(page, '[data-testid="funnel-chart"]')).toBeGreaterThan(500);
+      await t.screenshot('compare-viewer');
+      await page.goto(`/kad?m=${code}`);
+      await expect.poll(() => page.getByTestId('calendar-protected').count(), { timeout: 30_000 }).toBe(1);
+      await expect.poll(() => page.getByTestId('protection-note').count()).toBeGreaterThan(0);
+      await expect.poll(() => page.getByTestId('kad-stays').locator('[data-testid="line-chart"]').count(), { timeout: 30_000 }).toBe(3);
+      await t.screenshot('kad-viewer');
     });
   });
 

@@ -122,6 +122,7 @@ export const en: Record<MessageKey, string> = {
   'kad.title': 'KAD units',
   'kad.occupancy': 'Occupancy per unit over time',
   'kad.calendar': 'Daily occupancy (calendar)',
+  'kad.calendarProtected': "Daily occupancy is shown only to those who see the unit's figures unadjusted; the months are shown here.",
   'kad.fullDays': 'Full (at least 100 %) on {full} of {days} days; highest {peak} ({peakDay}).',
   'kad.stays': 'Stays per 1000',
   'kad.lengthOfStay': 'Length of stay (nights per stay)',

@@ -121,6 +121,7 @@ export const nb = {
   'kad.title': 'KAD-enheter',
   'kad.occupancy': 'Belegg per enhet over tid',
   'kad.calendar': 'Belegg per dag (kalender)',
+  'kad.calendarProtected': "Belegg per dag vises bare for dem som ser enhetens tall uten justering; her vises månedene.",
   'kad.fullDays': 'Fullt belegg (minst 100 %) på {full} av {days} dager; høyeste {peak} ({peakDay}).',
   'kad.stays': 'Opphold per 1000',
   'kad.lengthOfStay': 'Liggetid (døgn per opphold)',
