@@ -49,15 +49,19 @@ async function secretOf(connection: DuckDBConnection): Promise<Uint8Array> {
 const stateTable = `CREATE TABLE IF NOT EXISTS derived_state (
   definition_hash VARCHAR NOT NULL, source_fingerprint VARCHAR NOT NULL, refreshed_at TIMESTAMP NOT NULL)`;
 
-/** `<hospital stays>#<KAD stays>`: what the derived tables were built from. */
+/** `<hospital stays>#<KAD stays>#<secret>`: what the derived tables were built from. The secret's part
+ *  is a hash of it (never the secret): a database copied without its secret, or a rotated secret, gets
+ *  its record keys rebuilt instead of keeping keys no current secret explains. */
 async function fingerprint(connection: DuckDBConnection): Promise<string> {
+  const secretId = createHash('sha256').update(await secretOf(connection)).digest('hex').slice(0, 16);
   const reader = await connection.runAndReadAll(`SELECT
       (SELECT concat_ws('|', count(*), max(import_id), max(admitted), max(discharged), max(ready_for_discharge), sum(source_line))
          FROM hospital_stay) || '#' ||
       (SELECT concat_ws('|', count(*), max(import_id), max(admitted), max(discharged), sum(source_line)) FROM kad_stay) AS f`);
-  return String(reader.getRowObjects()[0]?.f ?? '');
+  return `${String(reader.getRowObjects()[0]?.f ?? '')}#${secretId}`;
 }
-const hospitalPart = (fingerprint: string) => fingerprint.split('#')[0];
+/** Everything but the KAD part: when only that changed, only the KAD keys are rebuilt. */
+const withoutKadPart = (fingerprint: string) => fingerprint.split('#').filter((_, index) => index !== 1).join('#');
 
 async function storedState(connection: DuckDBConnection): Promise<{ hash: string; fingerprint: string } | null> {
   await connection.run(stateTable);
@@ -134,7 +138,7 @@ export function ensureDerived(warehouse: Warehouse): Promise<void> {
       const state = await storedState(connection);
       const current = await fingerprint(connection);
       if (state && state.hash === definitionHash && state.fingerprint === current) return;
-      const onlyKad = state !== null && state.hash === definitionHash && hospitalPart(state.fingerprint) === hospitalPart(current);
+      const onlyKad = state !== null && state.hash === definitionHash && withoutKadPart(state.fingerprint) === withoutKadPart(current);
       try {
         await inTransaction(connection, () => (onlyKad ? refreshKadKeys(connection) : refreshDerived(connection)));
       } catch (error) {

@@ -1,7 +1,8 @@
 // The attacks of issue 11, automated against the real app on the demo database. Truth is read as an
 // admin; the attackers are a viewer and a leader of 4223 (who sees 4223 exactly). A hidden small cell
 // is a municipality × month whose true count is 1–4: KAD stays (all ages), readmissions (the
-// readmitted among index episodes, 67+, somatikk) and the stays behind a mean (KAD length of stay). For each hidden cell every strategy gives an
+// readmitted among index episodes, 67+, somatikk), the stays behind a mean (KAD length of stay) and
+// acute admissions in mental health care (also attacked as all areas minus the other two). For each hidden cell every strategy gives an
 // estimate; the attacker combines them (mean, rounded, clamped to 1–4: generous, it assumes the
 // attacker knows the cell is small) and is scored against the blind guess of the most common small
 // value. Criterion (docs/disclosure-control.md): exact hits ≤ blind hits + 2 binomial standard errors.
@@ -11,8 +12,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CompareResponse, MetricResponse, MetricRow } from '../../contract/types.ts';
 import { addMonths } from '../../web/src/lib/months.ts';
+import { cellKeySecretVariable } from '../../api/disclosure/secret.ts';
 import { apiHarness, type ApiHarness } from '../api/harness.ts';
 import { demoDatabaseCopy } from '../helpers/demo.ts';
+
+// A fixed secret, so the published noise, and the figures below, are the same on every run (the
+// secret decides every record key; this one is for this test only).
+process.env[cellKeySecretVariable] = '5eed'.repeat(16);
 
 let api: ApiHarness;
 const tokens: Record<'admin' | 'viewer' | 'leader', string> = { admin: '', viewer: '', leader: '' };
@@ -28,7 +34,7 @@ afterAll(() => api?.close());
 
 type Who = keyof typeof tokens;
 interface Attacked {
-  metric: 'kad-stays' | 'readmissions' | 'kad-length-of-stay';
+  metric: 'kad-stays' | 'readmissions' | 'kad-length-of-stay' | 'acute-admissions';
   /** Extra parameters of the hidden cells' definition. */
   base: string;
   /** The hidden count: the stays (numerator of kad-stays), the readmitted, or a mean's stays (denominator). */
@@ -38,6 +44,8 @@ const cellsOf: Attacked[] = [
   { metric: 'kad-stays', base: '', field: 'numerator' },
   { metric: 'readmissions', base: '', field: 'numerator' },
   { metric: 'kad-length-of-stay', base: '', field: 'denominator' },
+  // Acute admissions in mental health care (small everywhere): the service-area split applies.
+  { metric: 'acute-admissions', base: 'area=psykisk_helsevern&', field: 'numerator' },
 ];
 
 async function ask<T = MetricResponse>(who: Who, path: string): Promise<T> {
@@ -79,6 +87,13 @@ async function estimates(who: Who, target: Attacked, hidden: HiddenCell[]): Prom
   splits.push(['M', 'K'].flatMap((sex) => bands.map((band) => `sex=${sex}&age=${band}`)));
   const strata = await Promise.all(splits.at(-1)!.map(async (part) => numerators((await ask(who, path(`by=month&from=${first}&to=${last}&${part}`))).rows)));
   splitAnswers.push(strata);
+  // The service-area split: every area minus the other two (areas partition the stays).
+  const areaSplit =
+    target.metric === 'acute-admissions'
+      ? await Promise.all(
+          ['all', 'somatikk', 'tsb'].map(async (area) => numerators((await ask(who, `/api/metrics/${target.metric}?area=${area}&by=month&from=${first}&to=${last}`)).rows)),
+        )
+      : null;
   // 3. Quarters minus their other months.
   const quarters = numerators((await ask(who, path(`by=quarter&from=${first}&to=${last}`))).rows);
   // 4. A collaboration minus its other members (a leader's own member exact).
@@ -86,6 +101,10 @@ async function estimates(who: Who, target: Attacked, hidden: HiddenCell[]): Prom
   const collaborationRows = numerators((await ask(who, path(`municipality=${memberships.map((c) => c.id).join(',')}&by=month&from=${first}&to=${last}`))).rows);
   for (const h of hidden) {
     add(h.municipality, h.month, direct.get(key(h.municipality, h.month)));
+    if (areaSplit) {
+      const [all, somatic, substance] = areaSplit.map((answer) => answer.get(key(h.municipality, h.month)) ?? 0);
+      add(h.municipality, h.month, all! - somatic! - substance!);
+    }
     for (const parts of splitAnswers) add(h.municipality, h.month, parts.reduce((sum, part) => sum + (part.get(key(h.municipality, h.month)) ?? 0), 0));
     const quarter = `${h.month.slice(0, 4)}-Q${Math.floor((Number(h.month.slice(5)) - 1) / 3) + 1}`;
     const firstOfQuarter = `${h.month.slice(0, 4)}-${String(Math.floor((Number(h.month.slice(5)) - 1) / 3) * 3 + 1).padStart(2, '0')}`;

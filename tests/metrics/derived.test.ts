@@ -1,6 +1,8 @@
 // The materialised episodes follow the facts: rebuilt inside an import's transaction by
 // refreshDerived(), or automatically before the next metric query when nobody called it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordDomains, recordKeyUnits } from '../../api/disclosure/record-key.ts';
+import { cellKeySecretVariable } from '../../api/disclosure/secret.ts';
 import { queryMetric, refreshDerived } from '../../api/metrics/engine.ts';
 import type { MetricQuery } from '../../contract/types.ts';
 import { testWarehouse, type TestWarehouse } from './fixture.ts';
@@ -35,5 +37,23 @@ describe('derived episodes', () => {
     // A second acute stay of another patient in January: 2 acute admissions.
     await t.stay({ patient: 'p2', admitted: '2024-01-20 10:00', discharged: '2024-01-21 10:00' });
     expect((await queryMetric(t.warehouse, acute)).rows[0]!.numerator).toBe(2);
+  });
+
+  it('rebuild the record keys when the cell-key secret changes (a copied database, a rotated secret)', async () => {
+    await t.kadStay({ admitted: '2024-01-05 10:00', discharged: '2024-01-06 10:00' });
+    const keys = async () => (await t.sql('SELECT record_key::VARCHAR AS k FROM derived_kad_stay_key ORDER BY stay_id')).map((r) => r.k);
+    const before = await keys();
+    // The key is MD5(secret ␟ domain ␟ id): a new secret gives every record a new key.
+    const rotated = 'ab'.repeat(32);
+    process.env[cellKeySecretVariable] = rotated;
+    try {
+      const after = await keys();
+      expect(after).toHaveLength(before.length);
+      expect(after.every((key, i) => key !== before[i])).toBe(true);
+      const [stay] = await t.sql('SELECT unit, stay_id FROM kad_stay ORDER BY stay_id LIMIT 1');
+      expect(after[0]).toBe(String(recordKeyUnits(Buffer.from(rotated, 'hex'), recordDomains.kadStay, [String(stay!.unit), String(stay!.stay_id)])));
+    } finally {
+      delete process.env[cellKeySecretVariable];
+    }
   });
 });
