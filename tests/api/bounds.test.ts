@@ -21,7 +21,7 @@ import { seedSql } from './seed.ts';
 const heavierSeed = `${seedSql}
 INSERT INTO hospital_stay SELECT * REPLACE ('h-2015' AS stay_id, TIMESTAMP '2015-01-10 10:00' AS admitted,
   TIMESTAMP '2015-01-12 10:00' AS discharged) FROM hospital_stay WHERE stay_id = 'h1';
-INSERT INTO population SELECT code, code, year, sex, sex, age, age, age::VARCHAR, 100, 1, 1
+INSERT INTO population (municipality_code, municipality_code_raw, year, sex, sex_raw, age_from, age_to, age_raw, count, import_id, source_line) SELECT code, code, year, sex, sex, age, age, age::VARCHAR, 100, 1, 1
 FROM municipality, range(2021, 2024) y(year), range(0, 121) a(age), (VALUES ('M'), ('K')) s(sex);
 `;
 

@@ -11,7 +11,7 @@ let t: TestWarehouse;
 beforeAll(async () => {
   t = await testWarehouse();
   for (const [municipality, sent] of [['4204', 50], ['4223', 10], ['4215', 40]] as const) {
-    await t.sql(`INSERT INTO kad_stay SELECT 'KAD1', '${municipality}-' || i, 'p' || i, '${municipality}', '${municipality}', true,
+    await t.sql(`INSERT INTO kad_stay (unit, stay_id, patient_id, municipality_code, municipality_code_raw, municipality_mappable, age, sex, sex_raw, admitted, discharged, main_diagnosis, main_diagnosis_raw, discharged_to, import_id, source_line) SELECT 'KAD1', '${municipality}-' || i, 'p' || i, '${municipality}', '${municipality}', true,
       80, 'K', 'K', TIMESTAMP '2024-05-01 10:00', TIMESTAMP '2024-05-02 10:00', 'R96', 'R96',
       CASE WHEN i < ${sent} THEN 'sykehus' ELSE 'hjem' END, 1, 2 FROM range(100) r(i)`);
   }

@@ -36,7 +36,7 @@ beforeAll(async () => {
     await t.population(code, 2024, 'K', oldPy, 80);
     for (const [age, stays] of [[40, youngStays], [80, oldStays]] as const) {
       // Each stay is admitted on 1 June and stays 3 nights (3 bed-days).
-      await t.sql(`INSERT INTO kad_stay SELECT 'KAD1', '${code}-${age}-' || i, '${code}-${age}-p' || i, '${code}', '${code}', true,
+      await t.sql(`INSERT INTO kad_stay (unit, stay_id, patient_id, municipality_code, municipality_code_raw, municipality_mappable, age, sex, sex_raw, admitted, discharged, main_diagnosis, main_diagnosis_raw, discharged_to, import_id, source_line) SELECT 'KAD1', '${code}-${age}-' || i, '${code}-${age}-p' || i, '${code}', '${code}', true,
         ${age}, 'K', 'K', TIMESTAMP '2024-06-01 10:00', TIMESTAMP '2024-06-04 10:00', 'R96', 'R96', 'hjem', 1, 2 FROM range(${stays}) r(i)`);
     }
   }
