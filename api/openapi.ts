@@ -1,6 +1,6 @@
 // The OpenAPI 3.0 document served at GET /api/openapi.json (validated by tests/api/openapi.test.ts).
 import { z } from 'zod';
-import { diagnosisGroups, metricIds, metricParameterNames, periodGrains, serviceAreas } from '../contract/types.ts';
+import { diagnosisGroups, metricIds, metricParameterNames, periodGrains, serviceAreas, standardPopulations } from '../contract/types.ts';
 import { metricQuerySchema } from './metrics/params.ts';
 
 const json = (schema: object) => ({ 'application/json': { schema } });
@@ -256,6 +256,7 @@ export const openApiDocument = {
           from: { type: 'string' },
           to: { type: 'string' },
           dataThrough: { type: 'string', nullable: true },
+          standard: { type: 'string', enum: [...standardPopulations], description: 'The standard population of the standardised figures (standardise=age-sex on a rate); esp2013-broad whenever the asking user gets protected figures.' },
           rows: { type: 'array', items: ref('MetricRow') },
         },
       },

@@ -100,6 +100,9 @@ export interface MetricQuery {
 export const standardPopulations = ['esp2013', 'esp2013-broad'] as const;
 export type StandardPopulationId = (typeof standardPopulations)[number];
 export const defaultStandardPopulation: StandardPopulationId = 'esp2013';
+/** The standard of protected figures (and of every standardised figure for a user who gets any
+ *  protected one): its strata are the base cells' broad bands (docs/disclosure-control.md). */
+export const protectedStandardPopulation: StandardPopulationId = 'esp2013-broad';
 
 export interface MetricRow {
   municipality?: string;
@@ -136,6 +139,8 @@ export interface MetricResponse {
   from: string;
   to: string;
   dataThrough: string | null;
+  /** The standard population the standardised figures use (standardise=age-sex on a rate). */
+  standard?: StandardPopulationId;
   rows: MetricRow[];
 }
 

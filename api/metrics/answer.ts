@@ -2,7 +2,7 @@
 // in the cache (or ask the engine), protect for the asking user (api/disclosure/protection.ts), audit,
 // and give the finished body as JSON or Arrow bytes. The period is checked against the data's years
 // before anything runs (bounds.ts). routes/metrics.ts reads the request and writes the answer's headers.
-import { declarationOf, type MetricQuery, type MetricResponse, type PeriodGrain, type SessionUser } from '../../contract/types.ts';
+import { declarationOf, protectedStandardPopulation, type MetricQuery, type MetricResponse, type PeriodGrain, type SessionUser } from '../../contract/types.ts';
 import { arrowMediaType, metricResponseToArrow } from '../arrow.ts';
 import type { ApiRuntime } from '../runtime.ts';
 import { visibilityClass } from '../visibility.ts';
@@ -47,6 +47,9 @@ export async function answerMetric<R extends MetricResponse>(
   // answer never reaches another.
   const visibility = visibilityClass(user);
   const protection = protectionFor(user, reference);
+  // Protected figures are standardised on the base cells' broad strata; a leader's exact rows use the
+  // same standard, so every standardised figure in one answer is comparable with the others.
+  if (protection.kind !== 'exact' && query.standardise === 'age-sex') query.standard = protectedStandardPopulation;
   let rowCount = 0;
   let engineCached = true;
   const engine = async (protect: boolean) => {

@@ -4,7 +4,7 @@
 // the SQL files.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Warehouse } from '../../pipeline/db.ts';
-import { baseAgeBands, declarationOf, protectableAges, sexes, type CompareResponse, type MetricDeclaration, type MetricQuery, type MetricResponse, type MetricRow } from '../../contract/types.ts';
+import { baseAgeBands, declarationOf, protectableAges, protectedStandardPopulation, sexes, type CompareResponse, type MetricDeclaration, type MetricQuery, type MetricResponse, type MetricRow } from '../../contract/types.ts';
 import { metricCatalogue, metricSql, analystObjects, sqlFiles, sqlOf } from './catalogue.ts';
 import { buildMetricQuery } from './query-sql.ts';
 import { standardOf, standardPopulationSql } from './standard-population.ts';
@@ -106,7 +106,10 @@ function response(
   rows: MetricRow[],
   through: string | null,
 ): MetricResponse {
-  return { metric: query.metric, unit: spec.unit, by, from: query.from, to: query.to, dataThrough: through, rows };
+  const answer: MetricResponse = { metric: query.metric, unit: spec.unit, by, from: query.from, to: query.to, dataThrough: through, rows };
+  if (query.standardise === 'age-sex' && spec.kind === 'rate')
+    answer.standard = rows.some((row) => row.protected) ? protectedStandardPopulation : standardOf(query.standard);
+  return answer;
 }
 
 async function dataThroughOn(connection: DuckDBConnection): Promise<string | null> {
@@ -158,7 +161,7 @@ async function computeRows(
     area: query.area ?? spec.defaults.area,
     group: query.group ?? 'all',
     // Protected figures are sums of base cells, whose strata are the broad bands.
-    standard: standardised ? (protect ? protectedStandard : standard) : null,
+    standard: standardised ? (protect ? protectedStandardPopulation : standard) : null,
     expectedCounts,
     protect,
   });
@@ -172,7 +175,6 @@ async function computeRows(
   });
 }
 
-const protectedStandard = 'esp2013-broad';
 const broadBandStarts = baseAgeBands.map((band) => parseAge(band)[0]);
 const broadBandEnds = baseAgeBands.map((band) => parseAge(band)[1]);
 

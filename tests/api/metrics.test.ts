@@ -97,6 +97,17 @@ describe('protection by role (docs/disclosure-control.md)', () => {
     expect((await api.get(url, tokens.analyst)).status).toBe(200);
   });
 
+  it('names the standard of standardised figures: ESP 2013 by 5-year groups exactly, the broad groups for anyone protected', async () => {
+    const url = '/api/compare/kad-stays?municipality=4204,4223,4218&from=2024-01&to=2024-12&standardise=age-sex';
+    const standardOf = async (token: string) => ((await (await api.get(url, token)).json()) as MetricResponse).standard;
+    expect(await standardOf(tokens.analyst!)).toBe('esp2013');
+    expect(await standardOf(tokens.viewer!)).toBe('esp2013-broad');
+    // A leader's exact rows are standardised like the protected ones beside them.
+    expect(await standardOf(tokens.otherLeader!)).toBe('esp2013-broad');
+    // Not standardised, no standard named.
+    expect(((await (await api.get(url.replace('&standardise=age-sex', ''), tokens.analyst)).json()) as MetricResponse).standard).toBeUndefined();
+  });
+
   it('a leader may cut age anywhere in their own municipality, not in others', async () => {
     expect((await api.get('/api/metrics/kad-stays?municipality=4218&age=70-79', tokens.otherLeader)).status).toBe(200);
     expect((await api.get('/api/metrics/kad-stays?municipality=4223&age=70-79', tokens.otherLeader)).status).toBe(400);

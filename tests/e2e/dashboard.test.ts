@@ -175,6 +175,8 @@ describe('dashboard', () => {
       await page.goto('/compare?metric=kad-stays');
       await expect.poll(() => page.getByTestId('protection-note').count(), { timeout: 30_000 }).toBe(1);
       await expect.poll(() => paintedPixels(page, '[data-testid="funnel-chart"]')).toBeGreaterThan(500);
+      // Standardised on the base cells' broad groups, and the page says so.
+      await expect.poll(() => page.getByTestId('standard').textContent()).toContain('0–66, 67–79 og 80+');
       await t.screenshot('compare-viewer');
       await page.goto(`/kad?m=${code}`);
       await expect.poll(() => page.getByTestId('calendar-protected').count(), { timeout: 30_000 }).toBe(1);

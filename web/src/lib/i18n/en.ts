@@ -97,6 +97,8 @@ export const en: Record<MessageKey, string> = {
   'table.standardised': 'Age–sex standardised',
   'table.rank': 'Rank',
   'table.outlier': 'Outside the funnel',
+  'standard.esp2013': 'Standardised to the European Standard Population 2013 (ESP 2013), sex and 5-year age groups.',
+  'standard.esp2013-broad': 'Standardised to the European Standard Population 2013 (ESP 2013), sex and the age groups 0–66, 67–79 and 80+.',
   'compare.title': 'Comparison: {metric}',
   'compare.ranking': 'Municipalities ranked',
   'compare.funnel': 'Funnel plot',

@@ -96,6 +96,8 @@ export const nb = {
   'table.standardised': 'Alders- og kjønnsstandardisert',
   'table.rank': 'Rang',
   'table.outlier': 'Utenfor trakten',
+  'standard.esp2013': 'Standardisert til Europas standardbefolkning 2013 (ESP 2013), kjønn og 5-årsgrupper.',
+  'standard.esp2013-broad': 'Standardisert til Europas standardbefolkning 2013 (ESP 2013), kjønn og aldersgruppene 0–66, 67–79 og 80+.',
   'compare.title': 'Sammenligning: {metric}',
   'compare.ranking': 'Kommunene rangert',
   'compare.funnel': 'Traktplott',
