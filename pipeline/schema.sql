@@ -223,6 +223,30 @@ COMMENT ON COLUMN population.count IS 'Number of residents.';
 COMMENT ON COLUMN population.import_id IS 'import_log.import_id.';
 COMMENT ON COLUMN population.source_line IS 'Line in the source file.';
 
+CREATE TABLE IF NOT EXISTS population_projection (
+  vintage                VARCHAR NOT NULL,
+  alternative            VARCHAR NOT NULL,
+  municipality_code      VARCHAR NOT NULL,
+  municipality_code_raw  VARCHAR NOT NULL,
+  year                   INTEGER NOT NULL,
+  sex                    VARCHAR NOT NULL,
+  age_from               SMALLINT NOT NULL,
+  age_to                 SMALLINT NOT NULL,
+  count                  DOUBLE NOT NULL,
+  import_id              INTEGER NOT NULL,
+  source_line            INTEGER NOT NULL
+);
+COMMENT ON TABLE population_projection IS 'SSB''s projected population on 1 January (framskrivinger) by vintage, alternative, current municipality, year, sex and age (issue 13). Kept apart from population: never a denominator for the past, never a standard. Re-importing a vintage replaces it.';
+COMMENT ON COLUMN population_projection.vintage IS 'The projection round, e.g. 2024 (SSB publishes one every second year).';
+COMMENT ON COLUMN population_projection.alternative IS 'SSB''s alternative code: MMMM main, LLML low, HHMH high; others kept by name.';
+COMMENT ON COLUMN population_projection.municipality_code IS 'Current municipality code (old codes mapped through the code history).';
+COMMENT ON COLUMN population_projection.municipality_code_raw IS 'Region code as delivered (K-4204, 4204 or an old code).';
+COMMENT ON COLUMN population_projection.year IS 'Projected year (population on 1 January).';
+COMMENT ON COLUMN population_projection.sex IS 'M or K.';
+COMMENT ON COLUMN population_projection.age_from IS 'First age of the row (single ages; 105+ is 105–120).';
+COMMENT ON COLUMN population_projection.age_to IS 'Last age of the row.';
+COMMENT ON COLUMN population_projection.count IS 'Projected persons (SSB publishes whole persons; DOUBLE so sums of alternatives stay exact).';
+
 -- ───────────── Import bookkeeping ─────────────
 
 CREATE TABLE IF NOT EXISTS import_log (

@@ -1,0 +1,55 @@
+// The contract of GET /api/projections/:metric (issue 13): expected use per metric from age–sex-
+// specific rates of a base period × SSB's projected population, per municipality or collaboration,
+// projection year and alternative, with demography alone and demography plus an annual change in the
+// rates, and beds needed at a target occupancy for metrics counted in nights.
+import type { MetricId } from './metrics.ts';
+
+/** SSB's alternatives by code: main (MMMM), low (LLML), high (HHMH); other codes are kept by name. */
+export const projectionAlternatives = ['MMMM', 'LLML', 'HHMH'] as const;
+export const defaultProjectionAlternative = 'MMMM';
+/** Default target occupancy for beds needed (percent). */
+export const defaultTargetOccupancy = 85;
+
+/** Where a row's base rates come from: the municipality's own, else (too sparse) its collaboration's
+ *  or every municipality's. Said on every row. */
+export type RateSource = 'own' | 'collaboration' | 'all';
+
+export interface ProjectionRow {
+  /** Municipality code or collaboration id. */
+  municipality: string;
+  alternative: string;
+  /** The base period's last year (the "today" row, registered population) or a projection year. */
+  year: number;
+  /** Persons in the metric's age range: registered for the base row, projected otherwise. */
+  population: number;
+  /** Expected events (or nights) per year at the base period's rates: demography alone. */
+  demography: number;
+  /** The same with the annual change in rates applied from the base year on. */
+  withChange: number;
+  /** Metrics counted in nights: beds needed at the target occupancy (nights ÷ 365 ÷ occupancy). */
+  bedsDemography?: number | null;
+  bedsWithChange?: number | null;
+  /** discharge-ready-days: nights × the latest known daily rate (null when none is known). */
+  costNok?: number | null;
+  rateSource: RateSource;
+  /** Computed from protected figures for this user (docs/disclosure-control.md). */
+  protected?: boolean;
+}
+
+export interface ProjectionResponse {
+  metric: MetricId;
+  /** events: admissions, index episodes, readmissions, stays; nights: bed-days, discharge-ready days. */
+  measure: 'events' | 'nights';
+  /** Base period, whole years, e.g. 2023–2025 (default: the last three complete years). */
+  base: { from: number; to: number };
+  /** SSB's projection round the population comes from, e.g. '2024'; null when none is imported. */
+  vintage: string | null;
+  alternatives: string[];
+  /** Annual change in the age–sex-specific rates, percent per year (e.g. −1). */
+  changePercentPerYear: number;
+  /** Target occupancy for beds needed, percent (metrics in nights). */
+  occupancyPercent: number;
+  /** discharge-ready-days: the daily rate the cost uses and its year. */
+  dailyRate?: { year: number; nok: number } | null;
+  rows: ProjectionRow[];
+}
