@@ -114,6 +114,24 @@ export const metricCatalogue = [
     countsNights: false,
   },
   {
+    // The national quality indicator's definition (docs/readmissions-national.md): its groups, linking
+    // and exclusions. No group means the indicator's population, the eleven groups.
+    id: 'readmissions-national',
+    title: { nb: 'Reinnleggelser innen 30 dager (nasjonal definisjon, ujustert)', en: '30-day readmissions (national definition, unadjusted)' },
+    unit: 'percent',
+    kind: 'share',
+    sql: { file: 'readmissions-national.sql', factsMacro: 'readmissions_national_facts', arguments: ['area', 'group'] },
+    perUnit: false,
+    parameters: [...perPlace, 'area', 'group'],
+    grains: everyGrainButDay,
+    areas: ['somatikk'],
+    groups: diagnosisGroups,
+    defaults: { age: '67+', area: 'somatikk' },
+    ageBands: ['67-79', '80+'],
+    followUpDays: 30,
+    countsNights: false,
+  },
+  {
     id: 'acute-admissions',
     title: { nb: 'Akutte sykehusinnleggelser', en: 'Acute hospital admissions' },
     unit: 'per-1000-per-year',

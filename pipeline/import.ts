@@ -11,6 +11,7 @@ import { importQueueFor } from './import-queue.ts';
 import { encodingOf, readHeader, scanFile, type Dialect, type Encoding, type FileScan } from './detect.ts';
 import { matchKind, type KindMatch } from './kinds.ts';
 import { loadStaged, maxReplacedLines, recordAttempt, type LoadOutcome, type LogEntry } from './load.ts';
+import { importSsbFile, recogniseSsbFormat } from './ssb-import.ts';
 import { stageFile, type StagedFile } from './transcode.ts';
 import { collectRejected, stageCsv, type StagedSource } from './validate.ts';
 
@@ -26,6 +27,8 @@ export interface ImportOptions {
   /** Runs inside the import's transaction just before COMMIT, on its connection, so that readers see
    *  its work together with the new rows (the server rebuilds its stored episodes here). */
   beforeCommit?: (connection: DuckDBConnection, kind: ExtractKind) => Promise<void>;
+  /** SSB projections: the projection round, when the file's own `updated` date or name does not give it (ssb-table.ts). */
+  vintage?: string;
 }
 
 /** Rejected rows reported in the result; all of them are in import_rejected_row. */
@@ -82,6 +85,11 @@ async function importOne(warehouse: Warehouse, filePath: string, options: Import
     const unreadable = unreadableFileMessage(scan);
     if (unreadable) return await rejectWholeFile(attempt, unreadable);
     if (await recordIfUnchanged(attempt, scan)) return finish(attempt);
+    const ssbFormat = recogniseSsbFormat(scan);
+    if (ssbFormat) {
+      await importSsbFile(warehouse, attempt, filePath, scan, ssbFormat, { importDirectory: importDirectoryFor(warehouse) }, options);
+      return finish(attempt);
+    }
     const detected = detectKind(attempt, scan);
     if (!detected.ok) return await rejectWholeFile(attempt, detected.message);
     const staged = await stageInImportDirectory(warehouse, attempt, filePath, detected);
@@ -154,12 +162,21 @@ function unreadableFileMessage(scan: FileScan): string | null {
   return null;
 }
 
-/** A file identical to an imported one changes nothing: record it as 'unchanged'. True when it was. */
+/**
+ * A file identical to the last imported file of its kind changes nothing: record it as 'unchanged'.
+ * True when it was. Only the last one: a file identical to an older import (A, then B, then A again)
+ * must replace what B brought (a population or a daily rate set back, stays corrected back), and
+ * importing it again is idempotent in every kind (upsert by natural key, or replace).
+ */
 async function recordIfUnchanged(attempt: Attempt, scan: FileScan): Promise<boolean> {
   const { connection, entry, result } = attempt;
   const earlier = (
     await connection.runAndReadAll(
-      `SELECT import_id, kind, rows_read FROM import_log WHERE sha256 = $1 AND status = 'imported' ORDER BY import_id LIMIT 1`,
+      `SELECT e.import_id, e.kind, e.rows_read FROM import_log e
+       WHERE e.sha256 = $1 AND e.status = 'imported'
+         AND NOT EXISTS (SELECT 1 FROM import_log later
+                         WHERE later.status = 'imported' AND later.kind = e.kind AND later.import_id > e.import_id)
+       ORDER BY e.import_id DESC LIMIT 1`,
       [scan.sha256],
     )
   ).getRows()[0];
@@ -237,7 +254,7 @@ async function validateAndLoad(
       afterDelete: () => attempt.progress('loading', attempt.bytesTotal * 0.97),
       beforeCommit: options.beforeCommit && (() => options.beforeCommit!(connection, kind)),
     }).finally(() => watch.stop());
-    await recordLoadOutcome(warehouse, attempt, source, outcome);
+    await recordLoadOutcome(warehouse, attempt, source, outcome, kind);
     return finish(attempt);
   } finally {
     watch.stop();
@@ -245,7 +262,7 @@ async function validateAndLoad(
 }
 
 /** Fills in the result from the load; a rolled-back load is recorded with the reasons it was refused. */
-async function recordLoadOutcome(warehouse: Warehouse, attempt: Attempt, source: StagedSource, outcome: LoadOutcome): Promise<void> {
+async function recordLoadOutcome(warehouse: Warehouse, attempt: Attempt, source: StagedSource, outcome: LoadOutcome, kind: ExtractKind): Promise<void> {
   const { connection, entry, result } = attempt;
   if (outcome.status === 'rejected') {
     // The transaction's temp tables are gone with the rollback: find the reasons again to record them.
@@ -258,7 +275,11 @@ async function recordLoadOutcome(warehouse: Warehouse, attempt: Attempt, source:
     if (outcome.inserted > 0) warehouse.dataChanged();
     result.warnings.push(...outcome.replaced.slice(0, maxReplacedLines));
     if (outcome.replaced.length > maxReplacedLines)
-      result.warnings.push(`and population for ${outcome.replaced.length - maxReplacedLines} more municipality-years was replaced`);
+      result.warnings.push(
+        kind === 'dognpris'
+          ? `and the rates of ${outcome.replaced.length - maxReplacedLines} more years`
+          : `and population for ${outcome.replaced.length - maxReplacedLines} more municipality-years was replaced`,
+      );
   }
   result.rowsRejected = outcome.rejectedLines;
   result.errors = await reportedErrors(connection);

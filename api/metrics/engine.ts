@@ -190,6 +190,14 @@ function checkProtectedShape(spec: MetricDeclaration, by: MetricQuery['by'], age
 
 const asNumber = (v: unknown): number | null => (v == null ? null : Number(v));
 
+/** The rates a row's cost used (query-sql.ts period_rate): one rate when the period lies in one year. */
+function dailyRatesOf(rates: unknown, missing: unknown): Pick<MetricRow, 'dailyRateNok' | 'dailyRates' | 'missingRateYears'> {
+  const dailyRates = ((rates ?? []) as { year: unknown; nok: unknown }[]).map((r) => ({ year: Number(r.year), nok: Number(r.nok) }));
+  const missingRateYears = ((missing ?? []) as unknown[]).map(Number);
+  const single = dailyRates.length === 1 && missingRateYears.length === 0 ? dailyRates[0]!.nok : null;
+  return { dailyRateNok: single, dailyRates, missingRateYears };
+}
+
 /** One answer row; `raw(name)` reads the column `name` of this row. */
 function toRow(spec: MetricDeclaration, query: MetricQuery, raw: (name: string) => unknown, standardised: boolean): MetricRow {
   const numerator = asNumber(raw('numerator')) ?? 0;
@@ -236,6 +244,7 @@ function toRow(spec: MetricDeclaration, query: MetricQuery, raw: (name: string) 
     row.patients = asNumber(raw('patients'));
     row.costNok = asNumber(raw('cost_nok'));
     row.meanDaysPerStay = row.stays ? numerator / row.stays : null;
+    Object.assign(row, dailyRatesOf(raw('daily_rates'), raw('missing_rate_years')));
   }
   const expected = asNumber(raw('expected'));
   if (expected !== null) row.expected = expected;

@@ -69,7 +69,7 @@ const parameterSchemas = {
   }),
   age: age.meta({ description: 'all, 67+, 80+ or a-b (default 67+ for readmissions, all otherwise).' }),
   sex: oneOf(sexes).meta({ description: 'all, M or K.' }),
-  group: oneOf(diagnosisGroups).meta({ description: 'Diagnosis group.' }),
+  group: oneOf(diagnosisGroups).meta({ description: 'Diagnosis group of the index episode (default: every diagnosis for readmissions, the eleven groups, elleve, for readmissions-national).' }),
   area: oneOf(serviceAreas).meta({ description: 'Service area (default somatikk for readmissions, all otherwise).' }),
   standardise: oneOf(standardisations).meta({ description: 'Age–sex standardisation (direct, to the standard population `standard`).' }),
   standard: oneOf(standardPopulations).meta({ description: `Standard population for standardise=age-sex (default ${defaultStandardPopulation}); fixed reference data, never derived from imported population.` }),

@@ -17,6 +17,7 @@ import type { QueryShape } from './query-sql.ts';
 type ProtectedForm = 'count' | 'share' | 'nights';
 const protectedForm: Record<MetricId, ProtectedForm> = {
   readmissions: 'share',
+  'readmissions-national': 'share',
   'acute-admissions': 'count',
   'discharge-ready-days': 'nights',
   'kad-stays': 'count',

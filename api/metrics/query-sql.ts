@@ -59,6 +59,7 @@ export function buildMetricQuery(shape: QueryShape): BuiltQuery {
   if (standardise) parameters.standard = shape.standard!;
   const indirect = isRate && shape.expectedCounts === true;
   const protect = shape.protect === true;
+  const costed = costsNights(spec);
   // A day bucket needs facts with a day column (spec.grains includes 'day'); the engine refuses by=day otherwise.
   if (shape.by === 'day' && !spec.grains.includes('day')) throw new Error(`${spec.id} has no day column: by=day is not possible`);
   if (shape.by === 'day' && protect) throw new Error('Protected figures have no day grain: base cells are months.');
@@ -71,8 +72,19 @@ export function buildMetricQuery(shape: QueryShape): BuiltQuery {
     ...(isRate ? exposureCtes(standardise) : []),
     ...(standardise ? standardisedCtes(protect) : []),
     ...(indirect ? indirectCtes(protect ? protectedStrata : exactStrata) : []),
+    ...(costed ? [periodRateCte(shape.by === 'day' ? 'day' : 'month')] : []),
   ];
-  return { sql: `WITH ${ctes.join(',\n')}\n${finalSelect(isRate, standardise, indirect)}`, parameters };
+  return { sql: `WITH ${ctes.join(',\n')}\n${finalSelect(isRate, standardise, indirect, costed)}`, parameters };
+}
+
+/** The statement's first CTEs, `target`, `bucket` and `fact` (the exact records, or protected base cells
+ *  with `stratum` = broad band), with their parameters: projections (api/projections/) sum `fact` by stratum. */
+export function factCtesOf(shape: QueryShape): { ctes: string[]; parameters: Parameters } {
+  const parameters: Parameters = { first_month: shape.firstMonth, last_month: shape.lastMonth };
+  if (!shape.spec.perUnit) Object.assign(parameters, { age_low: shape.ageLow, age_high: shape.ageHigh, sex: shape.sex });
+  const factsCall = factsMacroCall(shape, parameters);
+  const facts = shape.protect === true ? protectedFactCtes(shape, factsCall) : [factCte(shape, factsCall)];
+  return { ctes: [...targetCtes(shape, parameters), ...facts], parameters };
 }
 
 /** The metric's facts macro with its arguments (area, group) as parameters. */
@@ -166,8 +178,28 @@ function standardisedCtes(protect: boolean): string[] {
   ];
 }
 
+/** Metrics whose rows carry a cost: nights × the daily rate of each night's year (discharge_ready_daily_rate). */
+export function costsNights(spec: MetricDeclaration): boolean {
+  return spec.id === 'discharge-ready-days';
+}
+
+/**
+ * `period_rate`: per period, the years it covers with their daily rates and the years without one. A
+ * year of the period without a rate makes the cost unknown whether or not the row has nights in it,
+ * so the answer depends on the periods asked for, never on which records exist (protected figures
+ * must not tell a cell with nights from an empty one: docs/disclosure-control.md).
+ */
+function periodRateCte(bucketColumn: 'day' | 'month'): string {
+  return `period_rate AS (SELECT y.period,
+       coalesce(list({'year': y.year, 'nok': r.rate_nok::DOUBLE} ORDER BY y.year) FILTER (WHERE r.rate_nok IS NOT NULL), []) AS daily_rates,
+       coalesce(list(y.year ORDER BY y.year) FILTER (WHERE r.rate_nok IS NULL), []) AS missing_rate_years
+       FROM (SELECT DISTINCT period, year(${bucketColumn})::INTEGER AS year FROM bucket) y
+       LEFT JOIN discharge_ready_daily_rate r ON r.year = y.year
+       GROUP BY y.period)`;
+}
+
 /** One row per label and period of the grid, zeros where nothing happened. */
-function finalSelect(isRate: boolean, standardise: boolean, indirect: boolean): string {
+function finalSelect(isRate: boolean, standardise: boolean, indirect: boolean, costed: boolean): string {
   return `SELECT g.label, g.period,
        coalesce(c.numerator, 0)::DOUBLE AS numerator,
        coalesce(c.denominator, 0)::DOUBLE AS denominator,
@@ -176,12 +208,14 @@ function finalSelect(isRate: boolean, standardise: boolean, indirect: boolean): 
        ${standardise ? 's.standardised_variance' : 'NULL::DOUBLE'} AS standardised_variance,
        coalesce(c.stays, 0)::DOUBLE AS stays,
        coalesce(c.patients, 0)::DOUBLE AS patients,
-       CASE WHEN c.label IS NULL THEN 0 ELSE c.cost_nok END AS cost_nok,
+       CASE WHEN ${costed ? 'len(pr.missing_rate_years) > 0' : 'false'} THEN NULL WHEN c.label IS NULL THEN 0 ELSE c.cost_nok END AS cost_nok,
+       ${costed ? 'pr.daily_rates, pr.missing_rate_years,' : ''}
        ${indirect ? indirectColumn : 'NULL::DOUBLE'} AS expected
 FROM grid g
 LEFT JOIN counted c ON c.label = g.label AND c.period = g.period
 ${isRate ? 'LEFT JOIN exposure e ON e.label = g.label AND e.period = g.period' : ''}
 ${standardise ? 'LEFT JOIN standardised s ON s.label = g.label AND s.period = g.period' : ''}
 ${indirect ? indirectJoin : ''}
+${costed ? 'LEFT JOIN period_rate pr ON pr.period = g.period' : ''}
 ORDER BY g.ord, g.period`;
 }

@@ -213,10 +213,10 @@ describe('formats and audit', () => {
     expect(collaborations.find((c) => c.id === 'knutepunkt-sorlandet')?.municipalities).toEqual(['4204', '4215', '4216', '4218', '4223']);
   });
 
-  it('GET /api/metrics lists the eight metrics', async () => {
+  it('GET /api/metrics lists the nine metrics', async () => {
     const catalogue = (await (await api.get('/api/metrics', tokens.viewer)).json()) as { id: string }[];
     expect(catalogue.map((m) => m.id).sort()).toEqual(
-      ['acute-admissions', 'discharge-ready-days', 'kad-bed-days', 'kad-length-of-stay', 'kad-occupancy', 'kad-stays', 'kad-transfer-share', 'readmissions'].sort(),
+      ['acute-admissions', 'discharge-ready-days', 'kad-bed-days', 'kad-length-of-stay', 'kad-occupancy', 'kad-stays', 'kad-transfer-share', 'readmissions', 'readmissions-national'].sort(),
     );
   });
 });

@@ -67,4 +67,28 @@ describe('discharge-ready-days', () => {
     expect(total.rows[0]!.costNok).toBeNull();
     expect(total.rows[0]!.numerator).toBe(8);
   });
+
+  it('carries the rate beside the cost and names a year of the period without one (issue 12 §7)', async () => {
+    // The 2023 rate is still removed. Dec 2023: no rate → cost null, 2023 named; Jan, Feb 2024: 5 745.
+    const { rows } = await queryMetric(t.warehouse, base);
+    expect(rows.map((r) => [r.period, r.costNok, r.dailyRateNok, r.dailyRates, r.missingRateYears])).toEqual([
+      ['2023-12', null, null, [], [2023]],
+      ['2024-01', 28725, 5745, [{ year: 2024, nok: 5745 }], []],
+      ['2024-02', 5745, 5745, [{ year: 2024, nok: 5745 }], []],
+    ]);
+    // The total spans 2023 and 2024: no single rate, 2024's listed, 2023 named.
+    const total = (await queryMetric(t.warehouse, { ...base, by: 'total' })).rows[0]!;
+    expect([total.costNok, total.dailyRateNok, total.dailyRates, total.missingRateYears]).toEqual([null, null, [{ year: 2024, nok: 5745 }], [2023]]);
+    // 2025 has no shipped rate: its months are unknown even without nights (the periods decide, never
+    // which records exist, so protected figures cannot tell an empty cell from one with nights).
+    const y2025 = (await queryMetric(t.warehouse, { ...base, from: '2025-01', to: '2025-01' })).rows[0]!;
+    expect([y2025.numerator, y2025.costNok, y2025.missingRateYears]).toEqual([0, null, [2025]]);
+  });
+
+  it('protected figures: cost = perturbed nights × the same rate, and the missing year is named the same way', async () => {
+    const { rows } = await queryMetric(t.warehouse, base, undefined, { protect: true });
+    expect(rows[0]).toMatchObject({ protected: true, period: '2023-12', costNok: null, dailyRates: [], missingRateYears: [2023] });
+    // Every night of January and February is in 2024: cost = published nights × 5 745.
+    for (const row of rows.slice(1)) expect(row).toMatchObject({ protected: true, costNok: row.numerator! * 5745, dailyRateNok: 5745, missingRateYears: [] });
+  });
 });

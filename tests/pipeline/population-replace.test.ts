@@ -88,4 +88,17 @@ describe('population keyed on the current municipality code', () => {
     expect(result.errors[0]!.message).toMatch(/^"2040" is after \d{4}, the year of this import: .*projected population \(framskriving\) cannot be imported as population$/);
     expect(await rows(warehouse, 'SELECT * FROM population ORDER BY ALL')).toEqual(before);
   });
+
+  it('a file identical to an older one (A, then B, then A again) is imported again and restores A', async () => {
+    const a = 'kommunenr;aar;kjonn;alder;antall\n4211;2020;K;0-66;1000\n';
+    const b = 'kommunenr;aar;kjonn;alder;antall\n4211;2020;K;0-66;1200\n';
+    const residents = async () => Number((await rows(warehouse, `SELECT sum(count) AS n FROM population WHERE municipality_code = '4211' AND year = 2020`))[0]!.n);
+    expect((await importText(a)).status).toBe('imported');
+    expect((await importText(a)).status).toBe('unchanged'); // the last file of its kind, again: nothing to do
+    expect((await importText(b)).status).toBe('imported');
+    expect(await residents()).toBe(1200);
+    const again = await importText(a);
+    expect(again.status).toBe('imported');
+    expect(await residents()).toBe(1000); // A's 1 000, not B's 1 200 and not 2 200
+  });
 });
