@@ -25,6 +25,7 @@ import { authRoutes } from './routes/auth.ts';
 import { healthRoutes } from './routes/health.ts';
 import { importRoutes } from './routes/imports.ts';
 import { compareRoutes, metricRoutes } from './routes/metrics.ts';
+import { projectionRoutes } from './routes/projections.ts';
 import { referenceRoutes } from './routes/reference.ts';
 import { sqlRoutes } from './routes/sql.ts';
 import { importQueueFor, type ApiRuntime } from './runtime.ts';
@@ -124,6 +125,7 @@ export function buildApp(options: AppOptions): StyringsdataApp {
     .route('/', referenceRoutes(runtime))
     .route('/metrics', metricRoutes(runtime))
     .route('/compare', compareRoutes(runtime))
+    .route('/projections', projectionRoutes(runtime))
     .route('/imports', importRoutes(runtime))
     .route('/sql', sqlRoutes);
 
@@ -159,6 +161,7 @@ const apiPrefixes = [
   '/api/units',
   '/api/metrics',
   '/api/compare/',
+  '/api/projections/',
   '/api/imports',
   '/api/sql',
 ];

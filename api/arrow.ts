@@ -6,6 +6,8 @@ import {
   Bool,
   Field,
   Float64,
+  Int32,
+  List,
   RecordBatch,
   Schema,
   Struct,
@@ -39,6 +41,9 @@ const columnTypes: Record<keyof MetricRow, () => DataType> = {
   stays: () => new Float64(),
   patients: () => new Float64(),
   costNok: () => new Float64(),
+  dailyRateNok: () => new Float64(),
+  dailyRates: () => new List(new Field('item', new Struct([new Field('year', new Int32(), false), new Field('nok', new Float64(), false)]), false)),
+  missingRateYears: () => new List(new Field('item', new Int32(), false)),
   meanDaysPerStay: () => new Float64(),
   expected: () => new Float64(),
 };

@@ -1,7 +1,9 @@
 // The OpenAPI 3.0 document served at GET /api/openapi.json (validated by tests/api/openapi.test.ts).
 import { z } from 'zod';
-import { diagnosisGroups, metricIds, metricParameterNames, periodGrains, serviceAreas, standardPopulations } from '../contract/types.ts';
+import { diagnosisGroups, extractKinds, metricIds, metricParameterNames, periodGrains, serviceAreas, standardPopulations } from '../contract/types.ts';
 import { metricQuerySchema } from './metrics/params.ts';
+import { projectableMetrics } from './projections/engine.ts';
+import { projectionQuerySchema } from './projections/params.ts';
 
 const json = (schema: object) => ({ 'application/json': { schema } });
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -19,6 +21,12 @@ const generated = z.toJSONSchema(metricQuerySchema, { target: 'openapi-3.0', io:
 const metricParameters = [
   { name: 'metric', in: 'path', required: true, schema: { type: 'string', enum: metricIds } },
   ...Object.entries(generated.properties).map(([name, { description, ...schema }]) => ({ name, in: 'query', required: false, description, schema })),
+];
+// The projection parameters likewise, from the projection route's zod schema (api/projections/params.ts).
+const projectionGenerated = z.toJSONSchema(projectionQuerySchema, { target: 'openapi-3.0', io: 'input' }) as typeof generated;
+const projectionParameters = [
+  { name: 'metric', in: 'path', required: true, schema: { type: 'string', enum: projectableMetrics } },
+  ...Object.entries(projectionGenerated.properties).map(([name, { description, ...schema }]) => ({ name, in: 'query', required: false, description, schema })),
 ];
 const nullableNumber = { type: 'number', nullable: true };
 // An uncached metric answer runs under a time limit and a concurrency cap (api/metrics/bounds.ts).
@@ -88,6 +96,16 @@ export const openApiDocument = {
         summary: 'Municipalities compared: rows, funnel limits, variation',
         parameters: metricParameters,
         responses: { '200': { description: 'Comparison', content: { ...json(ref('CompareResponse')), ...arrow } }, ...metricErrors },
+      },
+    },
+    '/api/projections/{metric}': {
+      get: {
+        summary: 'Projected use per municipality or collaboration: base-period age–sex rates × SSB projected population, with an annual change, beds and cost',
+        parameters: projectionParameters,
+        responses: {
+          '200': { description: 'Rows per municipality, alternative and year; protected: true where computed from protected figures', content: json(ref('ProjectionResponse')) },
+          ...metricErrors,
+        },
       },
     },
     '/api/sql': {
@@ -243,7 +261,14 @@ export const openApiDocument = {
           standardisedCiHigh: nullableNumber,
           stays: nullableNumber,
           patients: nullableNumber,
-          costNok: nullableNumber,
+          costNok: { ...nullableNumber, description: 'discharge-ready-days: nights × the daily rate of each night\'s year; null when a year of the period has no rate (missingRateYears).' },
+          dailyRateNok: { ...nullableNumber, description: 'discharge-ready-days: the daily rate (NOK) when the period lies in one year and it has one; else null.' },
+          dailyRates: {
+            type: 'array',
+            description: 'discharge-ready-days: every year of the period with a daily rate, and the rate (NOK).',
+            items: { type: 'object', required: ['year', 'nok'], properties: { year: { type: 'integer' }, nok: { type: 'number' } } },
+          },
+          missingRateYears: { type: 'array', items: { type: 'integer' }, description: 'discharge-ready-days: years of the period without a daily rate (an admin adds them: npm run rates).' },
           expected: { ...nullableNumber, description: 'Compare only: the expected count under the funnel model (rates: indirect age–sex standardisation on the compared set; shares: denominator × pooled share); null without a funnel.' },
         },
       },
@@ -297,6 +322,41 @@ export const openApiDocument = {
           },
         ],
       },
+      ProjectionRow: {
+        type: 'object',
+        required: ['municipality', 'alternative', 'year', 'population', 'demography', 'withChange', 'rateSource'],
+        properties: {
+          municipality: { type: 'string' },
+          alternative: { type: 'string' },
+          year: { type: 'integer', description: 'The base year (registered population) or a projection year.' },
+          population: { type: 'number' },
+          demography: { type: 'number', description: 'Expected events (nights) per year at the base rates.' },
+          withChange: { type: 'number', description: 'demography × (1 + change/100)^(year − base year).' },
+          bedsDemography: nullableNumber,
+          bedsWithChange: nullableNumber,
+          costNok: nullableNumber,
+          costWithChangeNok: nullableNumber,
+          indexEpisodes: nullableNumber,
+          indexEpisodesWithChange: nullableNumber,
+          rateSource: { type: 'string', enum: ['own', 'collaboration', 'all'], description: 'own, or (fewer than 20 events / 100 nights in the base period) the collaboration\'s or every municipality\'s pooled rates.' },
+          protected: { type: 'boolean' },
+        },
+      },
+      ProjectionResponse: {
+        type: 'object',
+        properties: {
+          metric: { type: 'string', enum: projectableMetrics },
+          measure: { type: 'string', enum: ['events', 'nights'] },
+          base: { type: 'object', properties: { from: { type: 'integer' }, to: { type: 'integer' } } },
+          vintage: { type: 'string', nullable: true },
+          alternatives: { type: 'array', items: { type: 'string' } },
+          changePercentPerYear: { type: 'number' },
+          occupancyPercent: { type: 'number' },
+          group: { type: 'string' },
+          dailyRate: { type: 'object', nullable: true, properties: { year: { type: 'integer' }, nok: { type: 'number' } } },
+          rows: { type: 'array', items: ref('ProjectionRow') },
+        },
+      },
       SqlRequest: {
         type: 'object',
         required: ['sql'],
@@ -319,7 +379,7 @@ export const openApiDocument = {
         type: 'object',
         properties: {
           file: { type: 'string' },
-          kind: { type: 'string', nullable: true, enum: ['sykehusopphold', 'kad_opphold', 'kad_enheter', 'befolkning', null] },
+          kind: { type: 'string', nullable: true, enum: [...extractKinds, null] },
           status: { type: 'string', enum: ['imported', 'unchanged', 'rejected'] },
           rowsRead: { type: 'integer' },
           rowsImported: { type: 'integer' },

@@ -4,6 +4,10 @@
 // rates, and beds needed at a target occupancy for metrics counted in nights.
 import type { MetricId } from './metrics.ts';
 
+/** The metrics projected: counts of residents' events or nights. A mean, a share of stays and a unit's
+ *  occupancy are not (the API says why and which metric to project instead). */
+export const projectableMetrics = ['acute-admissions', 'readmissions', 'discharge-ready-days', 'kad-stays', 'kad-bed-days'] as const satisfies readonly MetricId[];
+
 /** SSB's alternatives by code: main (MMMM), low (LLML), high (HHMH); other codes are kept by name. */
 export const projectionAlternatives = ['MMMM', 'LLML', 'HHMH'] as const;
 export const defaultProjectionAlternative = 'MMMM';
@@ -31,6 +35,11 @@ export interface ProjectionRow {
   bedsWithChange?: number | null;
   /** discharge-ready-days: nights × the latest known daily rate (null when none is known). */
   costNok?: number | null;
+  /** discharge-ready-days: withChange × the same rate. */
+  costWithChangeNok?: number | null;
+  /** readmissions: the expected index episodes (the share's denominator), demography alone and with the change. */
+  indexEpisodes?: number | null;
+  indexEpisodesWithChange?: number | null;
   rateSource: RateSource;
   /** Computed from protected figures for this user (docs/disclosure-control.md). */
   protected?: boolean;
@@ -49,6 +58,8 @@ export interface ProjectionResponse {
   changePercentPerYear: number;
   /** Target occupancy for beds needed, percent (metrics in nights). */
   occupancyPercent: number;
+  /** readmissions: the diagnosis group of the index episodes (group=), when one was asked for. */
+  group?: string;
   /** discharge-ready-days: the daily rate the cost uses and its year. */
   dailyRate?: { year: number; nok: number } | null;
   rows: ProjectionRow[];

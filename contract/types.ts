@@ -12,7 +12,12 @@ export interface SessionUser {
   municipalities: string[];
 }
 
-export type ExtractKind = 'sykehusopphold' | 'kad_opphold' | 'kad_enheter' | 'befolkning';
+/** The four extract kinds, and dognpris: the discharge-ready daily rates an admin maintains. */
+/** framskriving: SSB's population projections (JSON-stat or StatBank CSV; pipeline/ssb-import.ts), never population. */
+/** What an imported file holds: hospital stays, KAD stays, KAD units, registered population, daily
+ *  rates, SSB's population projections. */
+export const extractKinds = ['sykehusopphold', 'kad_opphold', 'kad_enheter', 'befolkning', 'dognpris', 'framskriving'] as const;
+export type ExtractKind = (typeof extractKinds)[number];
 
 /** One rejected row (or file-level problem when line is null), as the CLI and the API report it. */
 export interface ImportError {
@@ -124,12 +129,25 @@ export interface MetricRow {
   /** discharge-ready-days only. */
   stays?: number | null;
   patients?: number | null;
+  /** discharge-ready-days: null when a year of the period has no daily rate (missingRateYears names it). */
   costNok?: number | null;
+  /** discharge-ready-days: the daily rate (NOK) when the period lies in one year and it has one, else null. */
+  dailyRateNok?: number | null;
+  /** discharge-ready-days: every year of the period that has a daily rate, with it. */
+  dailyRates?: DailyRate[];
+  /** discharge-ready-days: the years of the period without a daily rate (then costNok is null). */
+  missingRateYears?: number[];
   /** discharge-ready-days only: discharge-ready days ÷ stays with such days. */
   meanDaysPerStay?: number | null;
   /** Compare only: the expected count under the funnel's model (rates: Σ stratum person-years × the
    *  comparison set's age–sex rate; shares: denominator × pooled share); null when the row has no funnel. */
   expected?: number | null;
+}
+
+/** A year's discharge-ready daily rate (døgnpris), as the cost of a row used it. */
+export interface DailyRate {
+  year: number;
+  nok: number;
 }
 
 export interface MetricResponse {

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { migrateDailyRateTable, seedDailyRates } from './daily-rates.ts';
 import { ensurePrivateDirectory, makeDatabaseFilesPrivate } from './private-files.ts';
 import { sqlString } from './sql-quote.ts';
 
@@ -174,6 +175,7 @@ async function create(path: string): Promise<Warehouse> {
     },
   };
   await warehouse.withConnection(async (connection) => {
+    await migrateDailyRateTable(connection);
     await connection.run(readFileSync(join(here, 'schema.sql'), 'utf8'));
     await seedReferenceData(connection);
   });
@@ -217,7 +219,7 @@ export async function lockDown(
   (warehouse as unknown as { markLockedDown(pool: DuckDBConnection[]): void }).markLockedDown(pool);
 }
 
-/** Loads pipeline/reference/*.csv into the reference tables the first time (tables empty). */
+/** Loads pipeline/reference/*.csv into the reference tables the first time (tables empty; the daily rates: daily-rates.ts). */
 async function seedReferenceData(connection: DuckDBConnection): Promise<void> {
   const count = async (table: string) =>
     Number((await connection.runAndReadAll(`SELECT count(*) FROM ${table}`)).getRows()[0]?.[0] ?? 0);
@@ -250,11 +252,7 @@ async function seedReferenceData(connection: DuckDBConnection): Promise<void> {
     await connection.run(`INSERT INTO collaboration_member SELECT DISTINCT collaboration_id, municipality_code FROM collaboration_seed`);
     await connection.run(`DROP TABLE collaboration_seed`);
   }
-  if ((await count('discharge_ready_daily_rate')) === 0) {
-    await connection.run(`INSERT INTO discharge_ready_daily_rate SELECT year, rate_nok
-      FROM read_csv(${csv('discharge-ready-daily-rates.csv')}, header = true, auto_detect = false,
-                    columns = {'year': 'INTEGER', 'rate_nok': 'DECIMAL(10,2)'})`);
-  }
+  await seedDailyRates(connection, referenceDir);
 }
 
 export interface CodeChange {

@@ -144,7 +144,8 @@ function firstRecord(text: string): string {
   return text;
 }
 
-function splitRecord(line: string, delimiter: string): string[] {
+/** One CSV record's fields (RFC 4180 quoting: "" inside quotes is a quote). */
+export function splitRecord(line: string, delimiter: string): string[] {
   const fields: string[] = [];
   let current = '';
   let quoted = false;

@@ -87,6 +87,13 @@ export function parsedSql(f: FieldColumn): string {
       const value = `replace(lower(${raw}), 'ø', 'o')`;
       return `CASE WHEN ${value} IN (${(field.codes ?? []).map(sqlString).join(', ')}) THEN ${value} END`;
     }
+    case 'rate-year':
+      return `CASE WHEN regexp_full_match(${raw}, '[0-9]{4}') THEN ${integer(raw)} END`;
+    case 'nok': {
+      // 5245, 5245,50, 5 245.50 (spaces, also Intl's no-break ones, between thousands): at most 2 decimals.
+      const digits = `replace(regexp_replace(${raw}, '[\\s\\x{00A0}\\x{202F}]', '', 'g'), ',', '.')`;
+      return `CASE WHEN regexp_full_match(${digits}, '[0-9]{1,8}([.][0-9]{1,2})?') THEN ${digits}::DECIMAL(10, 2) END`;
+    }
   }
 }
 
@@ -160,8 +167,17 @@ export function errorSql(f: FieldColumn, now: string): string {
     case 'discharged-to':
       invalid(` is not a destination (use ${codesText(field.codes ?? [])})`);
       break;
+    case 'rate-year':
+      invalid(' is not a year (use four digits, e.g. 2025)');
+      checks.push([`${typed} NOT BETWEEN 1900 AND 2100`, `${quoted(raw)} || ' is not a year between 1900 and 2100'`]);
+      break;
+    case 'nok':
+      invalid(' is not a number (give kroner per day, e.g. 5245 or 5245,50)');
+      checks.push([`${typed} <= 0`, `${quoted(raw)} || ' is not a positive number of kroner'`]);
+      break;
   }
   checks.push(...crossFieldChecks(field.name));
+  if (checks.length === 0) return 'NULL::VARCHAR'; // an optional text (kilde): nothing to break
   return `CASE ${checks.map(([condition, message]) => `WHEN ${condition} THEN ${message}`).join(' ')} END`;
 }
 

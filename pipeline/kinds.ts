@@ -1,4 +1,5 @@
-// The four extract kinds of shared/spec/extracts.md: their columns, English aliases and value types,
+// The four extract kinds of shared/spec/extracts.md, and dognpris (the discharge-ready daily rates an
+// admin maintains: pipeline/daily-rates.ts): their columns, English aliases and value types,
 // and how a header is recognised as one of them. The validation SQL (validate.ts) is generated from
 // these definitions, so a column's rule lives here once.
 import type { ExtractKind } from '../contract/types.ts';
@@ -18,7 +19,9 @@ export type FieldType =
   | 'age-band' // 67, 67-79 or 90+
   | 'count' // integer ≥ 0
   | 'service-area'
-  | 'discharged-to';
+  | 'discharged-to'
+  | 'rate-year' // four digits; a year's rate may be set before the year begins
+  | 'nok'; // kroner > 0, decimal comma or point, spaces between thousands
 
 export interface FieldDefinition {
   /** Canonical (Norwegian) column name, used in every message. */
@@ -34,9 +37,12 @@ export interface FieldDefinition {
   codes?: string[];
 }
 
+/** Kinds read from our own CSV columns (framskriving comes only in SSB's formats: ssb-import.ts). */
+export type CsvExtractKind = Exclude<ExtractKind, 'framskriving'>;
+
 export interface KindDefinition {
-  kind: ExtractKind;
-  table: 'hospital_stay' | 'kad_stay' | 'kad_unit' | 'population';
+  kind: CsvExtractKind;
+  table: 'hospital_stay' | 'kad_stay' | 'kad_unit' | 'population' | 'discharge_ready_daily_rate';
   fields: FieldDefinition[];
   /** Canonical column names forming the natural key within one file (docs/decisions.md). */
   naturalKey: string[];
@@ -127,6 +133,16 @@ export const kinds: KindDefinition[] = [
       sex,
       field('alder', ['age'], 'age-band'),
       field('antall', ['count'], 'count'),
+    ],
+  },
+  {
+    kind: 'dognpris',
+    table: 'discharge_ready_daily_rate',
+    naturalKey: ['aar'],
+    fields: [
+      field('aar', ['year', 'år'], 'rate-year'),
+      field('dognpris', ['døgnpris', 'sats', 'rate_nok', 'daily_rate'], 'nok'),
+      field('kilde', ['source'], 'text', { columnRequired: false, valueRequired: false }),
     ],
   },
 ];

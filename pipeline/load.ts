@@ -3,13 +3,24 @@
 // old data until COMMIT (DuckDB MVCC), never half an import.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ExtractKind } from '../contract/types.ts';
+import { describeRateChanges } from './daily-rates.ts';
+import type { CsvExtractKind } from './kinds.ts';
 import { inTransaction } from './db.ts';
 import { sqlString } from './sql-quote.ts';
 import { collectRejected, timed, type StagedSource } from './validate.ts';
 
 /** Target columns ← columns of the validation query (validate.ts typedSql), per kind. `key` is unique
  *  within a file; `replaces` (default `key`) is what a later file's rows replace in earlier imports. */
-const targets: Record<ExtractKind, { table: string; columns: Record<string, string>; key: string[]; replaces?: string[] }> = {
+interface Target {
+  table: string;
+  columns: Record<string, string>;
+  key: string[];
+  replaces?: string[];
+  /** Report lines for the earlier data this import replaces, run before it is deleted, and the log's summary of them. */
+  describeReplaced?: { lines: (connection: DuckDBConnection, importId: number) => Promise<string[]>; summary: (lines: string[]) => string };
+}
+
+const targets: Record<CsvExtractKind, Target> = {
   sykehusopphold: {
     table: 'hospital_stay',
     key: ['hospital', 'stay_id'],
@@ -86,6 +97,19 @@ const targets: Record<ExtractKind, { table: string; columns: Record<string, stri
       age_raw: 'r_alder',
       count: 't_antall',
     },
+    describeReplaced: {
+      lines: (connection, importId) => replacedPopulation(connection, importId),
+      summary: (lines) => `replaced population for ${lines.length} municipality-year${lines.length > 1 ? 's' : ''}`,
+    },
+  },
+  dognpris: {
+    table: 'discharge_ready_daily_rate',
+    key: ['year'],
+    columns: { year: 't_aar', rate_nok: 't_dognpris', source: 't_kilde' },
+    describeReplaced: {
+      lines: describeRateChanges,
+      summary: (lines) => `daily rates: ${['changed', 'added', 'unchanged'].map((word) => `${lines.filter((l) => l.includes(` ${word}`)).length} ${word}`).join(', ')}`,
+    },
   },
 };
 
@@ -105,7 +129,7 @@ export interface LogEntry {
   message: string | null;
 }
 
-function logSql(entry: LogEntry): string {
+export function logSql(entry: LogEntry): string {
   const value = (v: string | number | null) => (v === null ? 'NULL' : typeof v === 'number' ? String(v) : sqlString(v));
   return `INSERT INTO import_log (import_id, file_name, sha256, kind, encoding, delimiter, rows_read, rows_imported,
       rows_rejected, status, imported_by, started_at, finished_at, message)
@@ -147,7 +171,7 @@ export interface LoadOutcome {
   status: 'imported' | 'rejected';
   inserted: number;
   rejectedLines: number;
-  /** Report lines for earlier data this import replaced (population: one per municipality and year). */
+  /** Report lines for earlier data this import replaced (population: one per municipality and year; rates: one per year). */
   replaced: string[];
 }
 
@@ -194,13 +218,13 @@ export async function loadStaged(
         inserted -= Number(removed.rowsChanged);
       }
       const replacesKey = target.replaces ?? target.key;
-      const replaced = existing > 0 && target.table === 'population' ? await replacedPopulation(connection, id) : [];
+      const replaced = target.describeReplaced ? await target.describeReplaced.lines(connection, id) : [];
       if (existing > 0)
         await run(`DELETE FROM ${target.table} t
         USING (SELECT DISTINCT ${replacesKey.join(', ')} FROM ${target.table} WHERE import_id = ${id}) n
         WHERE t.import_id <> ${id} AND ${replacesKey.map((k) => `t.${k} = n.${k}`).join(' AND ')}`);
       options.afterDelete?.();
-      const message = replaced.length > 0 ? `replaced population for ${replaced.length} municipality-year${replaced.length > 1 ? 's' : ''}` : entry.message;
+      const message = replaced.length > 0 && target.describeReplaced ? target.describeReplaced.summary(replaced) : entry.message;
       await connection.run(logSql({ ...entry, rowsImported: inserted, rowsRejected: rejectedLines, message }));
       await connection.run(copyRejectedSql(id));
       await options.beforeCommit?.();
@@ -212,7 +236,7 @@ export async function loadStaged(
 
 /** "replaced population for 4204 in 2019 (107 310 persons before, 107 310 now)", one per current
  *  municipality and year that earlier imports held and this one delivers again. */
-async function replacedPopulation(connection: DuckDBConnection, importId: number): Promise<string[]> {
+export async function replacedPopulation(connection: DuckDBConnection, importId: number): Promise<string[]> {
   const rows = (
     await connection.runAndReadAll(`WITH delivered AS (
         SELECT municipality_code, year, sum(count) AS now FROM population WHERE import_id = ${importId} GROUP BY ALL),

@@ -79,13 +79,22 @@ COMMENT ON TABLE collaboration_member IS 'Which current municipalities belong to
 COMMENT ON COLUMN collaboration_member.collaboration_id IS 'collaboration.id';
 COMMENT ON COLUMN collaboration_member.municipality_code IS 'municipality.code (current code).';
 
+-- Maintained by admins as data (npm run rates, or an import of kind dognpris); seeded from
+-- pipeline/reference/discharge-ready-daily-rates.csv only while empty. No PRIMARY KEY: an import
+-- inserts a year's new rate and deletes the older one in one transaction (the importer keeps one per year).
 CREATE TABLE IF NOT EXISTS discharge_ready_daily_rate (
-  year      INTEGER PRIMARY KEY,
-  rate_nok  DECIMAL(10, 2) NOT NULL
+  year         INTEGER NOT NULL,
+  rate_nok     DECIMAL(10, 2) NOT NULL,
+  source       VARCHAR,
+  import_id    INTEGER NOT NULL,
+  source_line  INTEGER
 );
-COMMENT ON TABLE discharge_ready_daily_rate IS 'Daily rate (NOK) municipalities pay per discharge-ready day, by year. A year without a row gives cost unknown.';
+COMMENT ON TABLE discharge_ready_daily_rate IS 'Daily rate (NOK) municipalities pay per discharge-ready day, by year; one row per year. A year without a row gives cost unknown, and the figures name the missing year.';
 COMMENT ON COLUMN discharge_ready_daily_rate.year IS 'Calendar year the rate applies to.';
 COMMENT ON COLUMN discharge_ready_daily_rate.rate_nok IS 'NOK per discharge-ready day (døgnpris).';
+COMMENT ON COLUMN discharge_ready_daily_rate.source IS 'Where the rate is published (e.g. Statsbudsjettet 2025), as the admin gave it.';
+COMMENT ON COLUMN discharge_ready_daily_rate.import_id IS 'import_log.import_id of the import (or npm run rates) that set it; 0 = the shipped reference file.';
+COMMENT ON COLUMN discharge_ready_daily_rate.source_line IS 'Line in the source file; NULL for the shipped reference file.';
 
 -- ───────────── Facts (written only by the importer) ─────────────
 
@@ -269,7 +278,7 @@ COMMENT ON TABLE import_log IS 'Every import attempt: file, checksum, kind, row 
 COMMENT ON COLUMN import_log.import_id IS 'Sequence number of the import.';
 COMMENT ON COLUMN import_log.file_name IS 'File name as given by the user.';
 COMMENT ON COLUMN import_log.sha256 IS 'SHA-256 of the file''s bytes; an identical file is not imported twice.';
-COMMENT ON COLUMN import_log.kind IS 'sykehusopphold, kad_opphold, kad_enheter or befolkning; NULL when not recognised.';
+COMMENT ON COLUMN import_log.kind IS 'sykehusopphold, kad_opphold, kad_enheter, befolkning or dognpris (daily rates); NULL when not recognised.';
 COMMENT ON COLUMN import_log.encoding IS 'Detected encoding (utf-8, utf-8-bom, windows-1252).';
 COMMENT ON COLUMN import_log.delimiter IS 'Detected delimiter.';
 COMMENT ON COLUMN import_log.rows_read IS 'Data rows in the file.';

@@ -64,7 +64,7 @@ const stays = await warehouse.withConnection(
   async (c) => Number((await c.runAndReadAll('SELECT count(*) FROM hospital_stay')).getRows()[0]?.[0] ?? 0),
 );
 if (stays === 0) {
-  const csv = existsSync(demoDir) ? readdirSync(demoDir).filter((f) => f.endsWith('.csv')) : [];
+  const csv = existsSync(demoDir) ? readdirSync(demoDir).filter((f) => /\.(csv|json)$/.test(f)) : [];
   let paths = csv.map((f) => join(demoDir, f));
   if (paths.length === 0) {
     console.log(`The database is empty: generating demo extracts into ${demoDir} …`);

@@ -62,12 +62,12 @@ describe("the document and the app's real route list agree", () => {
     expect(documentedOperations().filter((operation) => !routed.has(operation))).toEqual([]);
   });
 
-  it('both lists have the 20 operations of the contract on 17 paths', () => {
-    // 17 paths; three carry two methods (/api/imports GET+POST, /api/sql/saved GET+POST,
-    // /api/sql/saved/{id} GET+DELETE): 17 + 3 = 20 operations.
-    expect(Object.keys(document.paths)).toHaveLength(17);
+  it('both lists have the 21 operations of the contract on 18 paths', () => {
+    // 18 paths (with /api/projections/{metric}); three carry two methods (/api/imports GET+POST, /api/sql/saved GET+POST,
+    // /api/sql/saved/{id} GET+DELETE): 18 + 3 = 21 operations.
+    expect(Object.keys(document.paths)).toHaveLength(18);
     expect(routedOperations()).toEqual(documentedOperations());
-    expect(routedOperations()).toHaveLength(20);
+    expect(routedOperations()).toHaveLength(21);
   });
 });
 
@@ -90,8 +90,8 @@ describe('the metric parameters are generated from the one declaration (contract
     expect(byName.get('area')!.schema.enum).toEqual([...serviceAreas]);
     expect(byName.get('group')!.schema.enum).toEqual([...diagnosisGroups]);
     expect(byName.get('from')!.schema.pattern).toBe('^\\d{4}-(0[1-9]|1[0-2])$');
-    // group is taken by readmissions alone; unit by kad-occupancy alone (contract/metrics.ts).
-    expect(byName.get('group')!.description).toMatch(/Only for readmissions\.$/);
+    // group is taken by the two readmission metrics alone; unit by kad-occupancy alone (contract/metrics.ts).
+    expect(byName.get('group')!.description).toMatch(/Only for readmissions, readmissions-national\.$/);
     expect(byName.get('unit')!.description).toMatch(/Only for kad-occupancy\.$/);
   });
 });

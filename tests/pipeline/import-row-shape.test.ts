@@ -26,8 +26,9 @@ async function importText(content: string, acceptRejects = false) {
   return importFile(warehouse, path, { acceptRejects });
 }
 
-/** Per kind: its header, its table, and a valid row whose natural key depends on i. */
-const kinds: Record<ExtractKind, { table: string; header: string[]; row: (i: number) => string[] }> = {
+/** Per kind: its header, its table, and a valid row whose natural key depends on i. (The three-column
+ *  daily-rates file cannot have the short row of 4 values: its row shapes are in daily-rates.test.ts.) */
+const kinds: Record<Exclude<ExtractKind, 'dognpris' | 'framskriving'>, { table: string; header: string[]; row: (i: number) => string[] }> = {
   sykehusopphold: {
     table: 'hospital_stay',
     header: [...hospitalColumns],
@@ -54,7 +55,7 @@ const endings = { LF: '\n', CRLF: '\r\n' } as const;
 const delimiters = { semicolon: ';', comma: ',', tab: '\t' } as const;
 
 const cases = Object.keys(kinds).flatMap((kind) =>
-  Object.keys(endings).flatMap((ending) => Object.keys(delimiters).map((delimiter) => [kind, ending, delimiter] as [ExtractKind, keyof typeof endings, keyof typeof delimiters])),
+  Object.keys(endings).flatMap((ending) => Object.keys(delimiters).map((delimiter) => [kind, ending, delimiter] as [keyof typeof kinds, keyof typeof endings, keyof typeof delimiters])),
 );
 
 describe('a row with too few or too many values', () => {

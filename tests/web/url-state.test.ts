@@ -39,7 +39,10 @@ describe('serializeState', () => {
   });
 
   it('round-trips: parse(serialize(state)) is the state', () => {
-    const state = { ...defaultState, place: 'kristiansand', metric: 'acute-admissions' as const, from: '2022-01', to: '2024-12', set: 'k1', unit: 'u1', breakdown: 'age' as const, lang: 'en' as const };
+    const state = {
+      ...defaultState, place: 'kristiansand', metric: 'acute-admissions' as const, from: '2022-01', to: '2024-12', set: 'k1', unit: 'u1',
+      breakdown: 'age' as const, lang: 'en' as const, alternatives: ['MMMM', 'HHMH'] as const, change: -1.5, occupancy: 90,
+    };
     expect(parseState(serializeState(state))).toEqual(state);
   });
 
@@ -48,5 +51,36 @@ describe('serializeState', () => {
     expect(linkTo('/compare', state)).toBe('/compare?m=4223&lang=en');
     expect(linkTo('/', state, { lang: 'nb' })).toBe('/?m=4223');
     expect(linkTo('/', defaultState)).toBe('/');
+  });
+});
+
+describe('projection scenario in the URL', () => {
+  it('shows all three alternatives, no change and 85 % occupancy by default', () => {
+    expect([defaultState.alternatives, defaultState.change, defaultState.occupancy]).toEqual([['MMMM', 'LLML', 'HHMH'], 0, 85]);
+  });
+
+  it('reads alternatives in SSB\'s order whatever the link\'s order, case or repeats', () => {
+    expect(parseState('alt=hhmh,MMMM,HHMH').alternatives).toEqual(['MMMM', 'HHMH']);
+    expect(parseState('alt=LLML').alternatives).toEqual(['LLML']);
+  });
+
+  it('reads the change with one decimal and the occupancy whole, a decimal comma too', () => {
+    expect(parseState('change=-1&occ=90')).toMatchObject({ change: -1, occupancy: 90 });
+    expect(parseState('change=2,25').change).toBe(2.3); // 2,25 rounds to one decimal
+    expect(parseState('change=+5&occ=50')).toMatchObject({ change: 5, occupancy: 50 });
+  });
+
+  it('falls back to the defaults for unknown alternatives and numbers out of range or not numbers', () => {
+    const state = parseState('alt=XXXX,,&change=-6&occ=101');
+    expect([state.alternatives, state.change, state.occupancy]).toEqual([['MMMM', 'LLML', 'HHMH'], 0, 85]);
+    expect(parseState('change=1e2&occ=NaN')).toMatchObject({ change: 0, occupancy: 85 });
+    expect(parseState('change=-0').change).toBe(0);
+  });
+
+  it('writes the scenario after the other keys and leaves its defaults out', () => {
+    expect(serializeState({ ...defaultState, place: '4204', alternatives: ['LLML', 'HHMH'], change: -1, occupancy: 80 })).toBe(
+      'm=4204&alt=LLML%2CHHMH&change=-1&occ=80',
+    );
+    expect(serializeState({ ...defaultState, alternatives: ['MMMM', 'LLML', 'HHMH'], change: 0, occupancy: 85 })).toBe('');
   });
 });

@@ -3,6 +3,7 @@
 // the user to the login page. Failures become ApiFailure with a kind the pages turn into a sentence
 // that says what to do.
 import type { ApiErrorBody, Collaboration, CompareResponse, Health, KadUnit, MetricId, MetricInfo, MetricParameter, MetricResponse, Municipality, SessionUser } from '$contract/types.ts';
+import type { ProjectionResponse } from '$contract/projections.ts';
 export type { Collaboration, KadUnit, Municipality };
 
 export type FailureKind = 'session' | 'forbidden' | 'network' | 'server' | 'request';
@@ -100,6 +101,10 @@ export const api = {
     request<MetricResponse>(`/api/metrics/${metric}${query(params)}`),
   compare: (metric: MetricId, params: MetricParams) =>
     request<CompareResponse>(`/api/compare/${metric}${query(params)}`),
+  /** Expected use from SSB's population projections (issue 13): `municipality` a comma list of codes or
+   *  collaboration ids, `base` e.g. 2023-2025, `change` percent per year, `occupancy` percent. */
+  projections: (metric: MetricId, params: { municipality?: string; base?: string; alternative?: string; change?: number; occupancy?: number }) =>
+    request<ProjectionResponse>(`/api/projections/${metric}${query(params)}`),
   imports: () => request<ImportLogEntry[]>('/api/imports'),
   importErrors: (id: number) => request<RejectedRow[]>(`/api/imports/${id}/errors`),
 };

@@ -2,10 +2,17 @@
 // that a pasted link opens the same view and back/forward step through views. parseState never
 // throws: a mistyped or stale parameter falls back to its default instead of breaking the page.
 // Pure functions, tested in tests/web/url-state.test.ts.
+import { defaultTargetOccupancy, projectionAlternatives } from '../../../contract/projections.ts';
 import { metricIds, type MetricId } from '../../../contract/types.ts';
 import { languages, type Lang } from './format.ts';
 
 export type Breakdown = 'none' | 'group' | 'age';
+export type ProjectionAlternative = (typeof projectionAlternatives)[number];
+
+/** The projections page's scenario: the annual change in rates (percent per year) stays within ±5. */
+export const changeLimit = 5;
+/** Target occupancy (percent) a user may choose for beds needed. */
+export const occupancyRange = { min: 50, max: 100 } as const;
 
 export interface ViewState {
   /** Municipality code (4 digits) or collaboration id; null = the user's default. */
@@ -21,6 +28,12 @@ export interface ViewState {
   /** KAD unit on the KAD page; null = every unit. */
   unit: string | null;
   breakdown: Breakdown;
+  /** Projection alternatives shown (main, low, high), always in SSB's order; never empty. */
+  alternatives: readonly ProjectionAlternative[];
+  /** Annual change in the age–sex-specific rates, percent per year (−5 … +5, one decimal). */
+  change: number;
+  /** Target occupancy for beds needed, percent. */
+  occupancy: number;
 }
 
 export const defaultState: ViewState = {
@@ -32,13 +45,44 @@ export const defaultState: ViewState = {
   lang: 'nb',
   unit: null,
   breakdown: 'none',
+  alternatives: projectionAlternatives,
+  change: 0,
+  occupancy: defaultTargetOccupancy,
 };
 
 const code = /^[A-Za-z0-9_-]{1,64}$/;
 const month = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 /** The URL parameter for each field, in the order they are written. */
-const keys = { place: 'm', metric: 'metric', from: 'from', to: 'to', set: 'set', unit: 'unit', breakdown: 'by', lang: 'lang' } as const;
+const keys = {
+  place: 'm',
+  metric: 'metric',
+  from: 'from',
+  to: 'to',
+  set: 'set',
+  unit: 'unit',
+  breakdown: 'by',
+  alternatives: 'alt',
+  change: 'change',
+  occupancy: 'occ',
+  lang: 'lang',
+} as const;
+
+/** Known codes in SSB's order, duplicates dropped; none known → every alternative. */
+function parseAlternatives(text: string | null): readonly ProjectionAlternative[] {
+  const asked = new Set((text ?? '').split(',').map((code) => code.trim().toUpperCase()));
+  const known = projectionAlternatives.filter((code) => asked.has(code));
+  return known.length > 0 ? known : defaultState.alternatives;
+}
+
+/** A number within [min, max] rounded to `decimals`, or the fallback for anything else. */
+function parseNumber(text: string | null, min: number, max: number, decimals: number, fallback: number): number {
+  if (text === null || !/^[+-]?\d+([.,]\d+)?$/.test(text)) return fallback;
+  const value = Number(text.replace(',', '.'));
+  if (value < min || value > max) return fallback;
+  const scale = 10 ** decimals;
+  return Math.round(value * scale) / scale + 0; // + 0 turns −0 into 0
+}
 
 export function parseState(search: URLSearchParams | string): ViewState {
   const params = typeof search === 'string' ? new URLSearchParams(search) : search;
@@ -63,6 +107,9 @@ export function parseState(search: URLSearchParams | string): ViewState {
     lang: lang && (languages as readonly string[]).includes(lang) ? (lang as Lang) : defaultState.lang,
     unit: unit && code.test(unit) ? unit : defaultState.unit,
     breakdown: breakdown === 'group' || breakdown === 'age' ? breakdown : defaultState.breakdown,
+    alternatives: parseAlternatives(get(keys.alternatives)),
+    change: parseNumber(get(keys.change), -changeLimit, changeLimit, 1, defaultState.change),
+    occupancy: parseNumber(get(keys.occupancy), occupancyRange.min, occupancyRange.max, 0, defaultState.occupancy),
   };
 }
 
@@ -70,8 +117,10 @@ export function parseState(search: URLSearchParams | string): ViewState {
 export function serializeState(state: ViewState): string {
   const params = new URLSearchParams();
   for (const field of Object.keys(keys) as (keyof typeof keys)[]) {
-    const value = state[field];
-    if (value !== null && value !== defaultState[field]) params.set(keys[field], String(value));
+    const raw = state[field];
+    const value = Array.isArray(raw) ? raw.join(',') : raw;
+    const fallback = defaultState[field];
+    if (value !== null && value !== (Array.isArray(fallback) ? fallback.join(',') : fallback)) params.set(keys[field], String(value));
   }
   return params.toString();
 }

@@ -1,0 +1,179 @@
+// From an SSB table (ssb-table.ts) to a staged CSV of our columns in the import directory: every
+// category is interpreted once (region through the code history, sex, age, year, alternative), a
+// category SSB's table has but we cannot use rejects the file at the line that gives it, and every
+// value is checked as it is written (a number ≥ 0, whole for registered population). Written with
+// synchronous 1 MiB writes, so a national table streams to disk without being held as rows.
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { ImportError } from '../contract/types.ts';
+import { ageOf, alternativeCode, regionOf, sexOf, vintageOf, yearOf, type SsbDimension, type SsbTable } from './ssb-table.ts';
+
+export type SsbTarget = 'population' | 'population_projection';
+
+/** Column names and DuckDB types of the staged file, per target (the INSERT's column list too). */
+export const stagedColumns: Record<SsbTarget, [string, string][]> = {
+  population_projection: [
+    ['vintage', 'VARCHAR'], ['alternative', 'VARCHAR'], ['municipality_code', 'VARCHAR'], ['municipality_code_raw', 'VARCHAR'],
+    ['year', 'INTEGER'], ['sex', 'VARCHAR'], ['age_from', 'SMALLINT'], ['age_to', 'SMALLINT'], ['count', 'DOUBLE'], ['source_line', 'INTEGER'],
+  ],
+  population: [
+    ['municipality_code', 'VARCHAR'], ['municipality_code_raw', 'VARCHAR'], ['year', 'INTEGER'], ['sex', 'VARCHAR'], ['sex_raw', 'VARCHAR'],
+    ['age_from', 'SMALLINT'], ['age_to', 'SMALLINT'], ['age_raw', 'VARCHAR'], ['count', 'INTEGER'], ['source_line', 'INTEGER'],
+  ],
+};
+
+export interface StagedTable {
+  target: SsbTarget;
+  path: string;
+  vintage: string | null;
+  alternatives: string[];
+  years: [number, number];
+  rowsWritten: number;
+  /** Row-level problems (values); the first `maxErrors` are kept, `rejectedLines` counts them all. */
+  errors: ImportError[];
+  rejectedLines: number;
+  warnings: string[];
+}
+
+export type Staging = { ok: true; staged: StagedTable } | { ok: false; errors: ImportError[]; target: SsbTarget | null };
+
+const maxErrors = 1000;
+const csvText = (text: string) => `"${text.replace(/"/g, '""')}"`;
+
+export async function stageSsbTable(
+  connection: DuckDBConnection,
+  table: SsbTable,
+  context: { fileName: string; importDirectory: string; vintage?: string; now: string },
+): Promise<Staging> {
+  const byRole = (role: SsbDimension['role']) => table.dimensions.findIndex((d) => d.role === role);
+  const contents = byRole('contents');
+  const explicit = byRole('alternative');
+  const contentsAreAlternatives =
+    explicit < 0 && contents >= 0 && table.dimensions[contents]!.categories.some((c) => alternativeCode(c) !== null || /alternativ/i.test(c.label));
+  const alternativeDim = explicit >= 0 ? explicit : contentsAreAlternatives ? contents : -1;
+  const target: SsbTarget = alternativeDim >= 0 ? 'population_projection' : 'population';
+  const errors: ImportError[] = [];
+  const categoryError = (dimension: SsbDimension, index: number, message: string) =>
+    errors.push({ line: dimension.categories[index]!.line, column: dimension.id, message });
+
+  if (contents >= 0 && contents !== alternativeDim && table.dimensions[contents]!.categories.length > 1) {
+    const d = table.dimensions[contents]!;
+    categoryError(d, 1, `${d.id} has ${d.categories.length} variables (${d.categories.map((c) => c.label).join(', ')}); select only the population (persons)`);
+  }
+  const vintage = target === 'population_projection' ? vintageOf(table, context.fileName, context.vintage) : null;
+  if (target === 'population_projection' && !vintage)
+    errors.push({ line: null, column: null, message: 'the projection round (vintage) is unknown: the file has no "updated" date; name the file e.g. framskriving_2024.csv or give the vintage when importing' });
+
+  const codeMap = await municipalityCodes(connection);
+  const [region, sex, age, year] = (['region', 'sex', 'age', 'year'] as const).map((role) => table.dimensions[byRole(role)]!);
+  const currentYear = Number(context.now.slice(0, 4));
+  const regionParts = region!.categories.map((category, i): { skip: string } | { text: string } | undefined => {
+    const value = regionOf(category);
+    if ('error' in value) return void categoryError(region!, i, value.error);
+    if ('skip' in value) return { skip: value.skip };
+    const known = codeMap.get(value.code);
+    if (!known) return void categoryError(region!, i, `region ${JSON.stringify(category.code)}: ${value.code} is not a known municipality code (current or historical)`);
+    return { text: `${csvText(known)},${csvText(rawCode(category.code))}` };
+  });
+  const sexParts = sex!.categories.map((category, i) => {
+    const value = sexOf(category);
+    if (typeof value !== 'string') return void categoryError(sex!, i, value.error);
+    return target === 'population' ? `${value},${csvText(category.code)}` : value;
+  });
+  const ageParts = age!.categories.map((category, i) => {
+    const value = ageOf(category);
+    if ('error' in value) return void categoryError(age!, i, value.error);
+    return target === 'population' ? `${value.from},${value.to},${csvText(category.code)}` : `${value.from},${value.to}`;
+  });
+  const yearValues = year!.categories.map((category, i) => {
+    const value = yearOf(category);
+    if (typeof value !== 'number') return void categoryError(year!, i, value.error);
+    if (target === 'population' && value > currentYear)
+      return void categoryError(year!, i, `year ${value} is after ${currentYear}, the year of this import, and the table has no projection alternative: registered population cannot lie in the future (import SSB's projection table, e.g. 14288, instead)`);
+    return value;
+  });
+  const alternatives = alternativeDim >= 0 ? table.dimensions[alternativeDim]!.categories.map((c) => alternativeCode(c) ?? c.code) : [];
+  if (errors.length > 0) return { ok: false, errors, target };
+
+  const staged: StagedTable = {
+    target,
+    path: join(context.importDirectory, `staging-${randomUUID()}.csv`),
+    vintage,
+    alternatives: [...new Set(alternatives)],
+    years: [Math.min(...(yearValues as number[])), Math.max(...(yearValues as number[]))],
+    rowsWritten: 0,
+    errors: [],
+    rejectedLines: 0,
+    warnings: [],
+  };
+  const [r, s, a, y, alt] = [region, sex, age, year].map((d) => table.dimensions.indexOf(d!)).concat(alternativeDim);
+  const prefix = vintage ? alternatives.map((code) => `${csvText(vintage)},${csvText(code)},`) : [''];
+  const skippedRegions = new Map<string, number>();
+  let empty = 0;
+  const duplicates = table.format === 'statbank-csv' ? new DuplicateFinder(table.dimensions.map((d) => d.categories.length)) : null;
+  const file = openSync(staged.path, 'w', 0o600);
+  try {
+    let chunk = '';
+    table.forEachCell((categories, value, line, position) => {
+      const regionPart = regionParts[categories[r!]!]!;
+      if ('skip' in regionPart) return void skippedRegions.set(regionPart.skip, (skippedRegions.get(regionPart.skip) ?? 0) + 1);
+      if (value === null) return void empty++;
+      const problem =
+        Number.isNaN(value) ? 'is not a number'
+        : value < 0 ? `is ${value}, below 0`
+        : target === 'population' && !Number.isInteger(value) ? `is ${value}, not a whole number of persons`
+        : duplicates?.seen(categories) ? 'repeats an earlier row with the same region, sex, age, year and variable'
+        : null;
+      if (problem) {
+        staged.rejectedLines++;
+        if (staged.errors.length < maxErrors) staged.errors.push({ line, column: table.valueColumn, message: `${describeCell(table, categories, position)} ${problem}` });
+        return;
+      }
+      chunk += `${alt! >= 0 ? prefix[categories[alt!]!] : ''}${regionPart.text},${yearValues[categories[y!]!]},${sexParts[categories[s!]!]},${ageParts[categories[a!]!]},${value},${table.format === 'json-stat' ? position : line}\n`;
+      staged.rowsWritten++;
+      if (chunk.length > 1 << 20) (writeSync(file, chunk), (chunk = ''));
+    });
+    writeSync(file, chunk);
+  } finally {
+    closeSync(file);
+  }
+  for (const [reason, count] of skippedRegions) staged.warnings.push(`${reason}: its ${count} value${count > 1 ? 's were' : ' was'} skipped`);
+  if (empty > 0) staged.warnings.push(`${empty} value${empty > 1 ? 's are' : ' is'} empty in SSB's table (.., . or :) and ${empty > 1 ? 'were' : 'was'} skipped`);
+  return { ok: true, staged };
+}
+
+/** "value 17 (Region K-4204, Kjonn 2, Alder 105+, Tid 2030)" for JSON-stat; the row's labels for CSV (the line says where). */
+function describeCell(table: SsbTable, categories: ArrayLike<number>, position: number): string {
+  const labels = table.dimensions.map((d, i) => `${d.id} ${d.categories[categories[i]!]!.code}`).join(', ');
+  return table.format === 'json-stat' ? `value ${position} (${labels})` : `the value (${labels})`;
+}
+
+/** K-4204 → K-4204; "4204 Kristiansand" → 4204: the code as SSB gave it, without the name. */
+function rawCode(text: string): string {
+  return text.trim().split(/\s+/)[0]!;
+}
+
+async function municipalityCodes(connection: DuckDBConnection): Promise<Map<string, string>> {
+  const rows = (await connection.runAndReadAll('SELECT code, current_code FROM municipality_code_map')).getRows();
+  return new Map(rows.map(([code, current]) => [String(code), String(current)]));
+}
+
+/** A CSV can repeat a row (a cube cannot): one bit per combination of categories. */
+class DuplicateFinder {
+  private readonly bits: Uint8Array | null;
+  constructor(private readonly sizes: number[]) {
+    const cells = sizes.reduce((p, n) => p * n, 1);
+    this.bits = cells <= 2 ** 31 ? new Uint8Array(Math.ceil(cells / 8)) : null;
+  }
+  seen(categories: ArrayLike<number>): boolean {
+    if (!this.bits) return false;
+    let index = 0;
+    for (let d = 0; d < this.sizes.length; d++) index = index * this.sizes[d]! + categories[d]!;
+    const mask = 1 << (index & 7);
+    const was = (this.bits[index >>> 3]! & mask) !== 0;
+    this.bits[index >>> 3]! |= mask;
+    return was;
+  }
+}
