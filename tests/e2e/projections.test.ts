@@ -1,0 +1,65 @@
+// The projections page end to end (issue 13), in real headless Chromium against the real server on the
+// demo data, which ships SSB-shaped projections (vintage 2024, MMMM/LLML/HHMH, 2025–2050). Expected
+// figures come from the API's own answer, formatted here with Intl, never with the page's helpers.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProjectionResponse } from '../../contract/projections.ts';
+import { apiFromPage, login, openPage, paintedPixels, startDashboard, type Dashboard } from './harness.ts';
+
+let dashboard: Dashboard;
+beforeAll(async () => {
+  dashboard = await startDashboard();
+});
+afterAll(async () => {
+  await dashboard?.close();
+});
+
+const whole = new Intl.NumberFormat('nb-NO', { maximumFractionDigits: 0 });
+
+describe('projections', () => {
+  it('an admin sees KAD bed-days for Knutepunkt Sørlandet projected to 2050: fan, beds, the table, as the API answers', async () => {
+    const t = await openPage(dashboard);
+    try {
+      const { page } = t;
+      await login(t, 'admin', '/projections?m=knutepunkt-sorlandet&metric=kad-bed-days');
+      const answer = await apiFromPage<ProjectionResponse>(
+        page,
+        '/api/projections/kad-bed-days?municipality=knutepunkt-sorlandet&alternative=MMMM,LLML,HHMH',
+      );
+      expect(answer.vintage).toBe('2024');
+      expect(answer.measure).toBe('nights');
+      const main2040 = answer.rows.find((r) => r.municipality === 'knutepunkt-sorlandet' && r.alternative === 'MMMM' && r.year === 2040)!;
+      expect(main2040.demography).toBeGreaterThan(0);
+      // Low < main < high in 2050 (SSB's alternatives differ in fertility, life expectancy and migration).
+      const in2050 = (alternative: string) => answer.rows.find((r) => r.municipality === 'knutepunkt-sorlandet' && r.alternative === alternative && r.year === 2050)!.demography;
+      expect(in2050('LLML')).toBeLessThan(in2050('MMMM'));
+      expect(in2050('MMMM')).toBeLessThan(in2050('HHMH'));
+
+      await page.getByTestId('projection-table').waitFor({ timeout: 30_000 });
+      await expect.poll(() => page.getByTestId('fan-chart').count()).toBe(2); // nights and beds
+      await expect.poll(() => paintedPixels(page, '[data-testid="fan-chart"]')).toBeGreaterThan(500);
+      await expect.poll(() => page.getByTestId('beds-needed').textContent()).toMatch(/\d/);
+      // The table holds the API's main-alternative 2040 figure for the collaboration, in bokmål digits.
+      await expect.poll(() => page.getByTestId('projection-table').textContent()).toContain(whole.format(main2040.demography));
+      await t.screenshot('projections');
+      t.expectClean();
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('a viewer gets projections from protected figures, marked and explained', async () => {
+    const t = await openPage(dashboard);
+    try {
+      const { page } = t;
+      await login(t, 'viewer', '/projections?m=4223&metric=kad-stays');
+      const answer = await apiFromPage<ProjectionResponse>(page, '/api/projections/kad-stays?municipality=4223');
+      expect(answer.rows.length).toBeGreaterThan(0);
+      expect(answer.rows.every((r) => r.protected === true)).toBe(true);
+      await page.getByTestId('projection-table').waitFor({ timeout: 30_000 });
+      await expect.poll(() => page.getByTestId('protection-note').count()).toBe(1);
+      t.expectClean();
+    } finally {
+      await t.close();
+    }
+  });
+});
