@@ -1,9 +1,11 @@
 // The OpenAPI 3.0 document served at GET /api/openapi.json (validated by tests/api/openapi.test.ts).
 import { z } from 'zod';
+import { pyramidAgeGroups } from '../contract/projections.ts';
 import { diagnosisGroups, extractKinds, metricIds, metricParameterNames, periodGrains, serviceAreas, standardPopulations } from '../contract/types.ts';
 import { metricQuerySchema } from './metrics/params.ts';
 import { projectableMetrics } from './projections/engine.ts';
 import { projectionQuerySchema } from './projections/params.ts';
+import { pyramidQuerySchema } from './projections/pyramid.ts';
 
 const json = (schema: object) => ({ 'application/json': { schema } });
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -28,6 +30,14 @@ const projectionParameters = [
   { name: 'metric', in: 'path', required: true, schema: { type: 'string', enum: projectableMetrics } },
   ...Object.entries(projectionGenerated.properties).map(([name, { description, ...schema }]) => ({ name, in: 'query', required: false, description, schema })),
 ];
+const pyramidGenerated = z.toJSONSchema(pyramidQuerySchema, { target: 'openapi-3.0', io: 'input' }) as typeof generated & { required?: string[] };
+const pyramidParameters = Object.entries(pyramidGenerated.properties).map(([name, { description, ...schema }]) => ({
+  name,
+  in: 'query',
+  required: (pyramidGenerated.required ?? []).includes(name),
+  description,
+  schema,
+}));
 const nullableNumber = { type: 'number', nullable: true };
 // An uncached metric answer runs under a time limit and a concurrency cap (api/metrics/bounds.ts).
 const metricErrors = {
@@ -106,6 +116,13 @@ export const openApiDocument = {
           '200': { description: 'Rows per municipality, alternative and year; protected: true where computed from protected figures', content: json(ref('ProjectionResponse')) },
           ...metricErrors,
         },
+      },
+    },
+    '/api/projections/population': {
+      get: {
+        summary: 'Population by sex and 5-year age group (0-4 … 85-89, 90+): registered today (latest year) and SSB-projected for one year and alternative; public statistics, no disclosure control',
+        parameters: pyramidParameters,
+        responses: { '200': { description: 'Two pyramids per place', content: json(ref('PopulationPyramidResponse')) }, ...metricErrors },
       },
     },
     '/api/sql': {
@@ -355,6 +372,37 @@ export const openApiDocument = {
           group: { type: 'string' },
           dailyRate: { type: 'object', nullable: true, properties: { year: { type: 'integer' }, nok: { type: 'number' } } },
           rows: { type: 'array', items: ref('ProjectionRow') },
+        },
+      },
+      PyramidYear: {
+        type: 'object',
+        required: ['year', 'rows'],
+        properties: {
+          year: { type: 'integer' },
+          rows: {
+            type: 'array',
+            description: 'Every place × sex × age group, zeros included.',
+            items: {
+              type: 'object',
+              required: ['municipality', 'sex', 'ageGroup', 'persons'],
+              properties: {
+                municipality: { type: 'string' },
+                sex: { type: 'string', enum: ['M', 'K'] },
+                ageGroup: { type: 'string', enum: [...pyramidAgeGroups] },
+                persons: { type: 'number', description: 'Persons on 1 January; bands and SSB\'s 105+ spread evenly over single ages first.' },
+              },
+            },
+          },
+        },
+      },
+      PopulationPyramidResponse: {
+        type: 'object',
+        properties: {
+          municipalities: { type: 'array', items: { type: 'string' } },
+          alternative: { type: 'string' },
+          vintage: { type: 'string', nullable: true },
+          today: { allOf: [ref('PyramidYear')], nullable: true, description: 'The latest year of registered population; null before any.' },
+          projected: { allOf: [ref('PyramidYear')], nullable: true, description: 'The asked projection year; null when no projection is imported.' },
         },
       },
       SqlRequest: {

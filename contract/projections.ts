@@ -64,3 +64,40 @@ export interface ProjectionResponse {
   dailyRate?: { year: number; nok: number } | null;
   rows: ProjectionRow[];
 }
+
+/** The population pyramid's age groups (GET /api/projections/population), youngest first: the
+ *  standardisation groups 0-4 … 85-89 and 90+ (every age from 90 up, SSB's 105+ included). */
+export const pyramidAgeGroups = [
+  '0-4', '5-9', '10-14', '15-19', '20-24', '25-29', '30-34', '35-39', '40-44', '45-49',
+  '50-54', '55-59', '60-64', '65-69', '70-74', '75-79', '80-84', '85-89', '90+',
+] as const;
+export type PyramidAgeGroup = (typeof pyramidAgeGroups)[number];
+/** The pyramid's projection year when none is asked for (the issue's "today vs 2040"). */
+export const defaultPyramidYear = 2040;
+
+export interface PyramidRow {
+  /** Municipality code or collaboration id (a collaboration is the sum of its members). */
+  municipality: string;
+  sex: 'M' | 'K';
+  ageGroup: PyramidAgeGroup;
+  persons: number;
+}
+
+export interface PyramidYear {
+  year: number;
+  /** Every asked place × sex × age group, zeros included, in pyramidAgeGroups' order. */
+  rows: PyramidRow[];
+}
+
+/** GET /api/projections/population: SSB's public population (no disclosure control), registered today
+ *  and projected for one year of one alternative. */
+export interface PopulationPyramidResponse {
+  municipalities: string[];
+  alternative: string;
+  /** SSB's projection round of `projected`; null when none is imported. */
+  vintage: string | null;
+  /** The latest year of registered population; null before any is imported. */
+  today: PyramidYear | null;
+  /** The asked projection year; null when no projection is imported. */
+  projected: PyramidYear | null;
+}

@@ -74,6 +74,7 @@ export async function dropOutdatedDerived(connection: DuckDBConnection): Promise
   const state = await storedState(connection);
   if (state && state.hash === definitionHash) return;
   await connection.run('DROP VIEW IF EXISTS episode');
+  await connection.run('DROP TABLE IF EXISTS derived_national_readmission_index');
   await connection.run('DROP TABLE IF EXISTS derived_readmission_index');
   await connection.run('DROP TABLE IF EXISTS derived_episode');
   await connection.run('DROP TABLE IF EXISTS derived_kad_stay_key');
@@ -98,6 +99,7 @@ export async function refreshDerived(connection: DuckDBConnection, secret?: Uint
   const keys = recordKeyParameters(secret ?? (await secretOf(connection)));
   await connection.run(`CREATE OR REPLACE TABLE derived_episode AS ${unionOver('episodes_from_stays', `, ${episodeKey} AS record_key`)}`, keys);
   await connection.run(`CREATE OR REPLACE TABLE derived_readmission_index AS ${unionOver('readmission_index_from_episodes')}`);
+  await connection.run(`CREATE OR REPLACE TABLE derived_national_readmission_index AS SELECT * FROM national_readmission_index_from_episodes('somatikk', 'elleve')`);
   await connection.run(hospitalStayKeys, keys);
   await connection.run(kadKeys, keys);
   await finishRefresh(connection);

@@ -75,9 +75,11 @@ CREATE OR REPLACE MACRO national_readmission_excluded_cause(code) AS
                        'Z55', 'Z56', 'Z57', 'Z58', 'Z59', 'Z70', 'Z71', 'Z72', 'Z73', 'Z76', 'Z77', 'Z78', 'Z79');
 COMMENT ON MACRO national_readmission_excluded_cause IS 'national_readmission_excluded_cause(code): whether a main diagnosis (ICD-10 without dot) keeps an acute episode from being a readmission in the national variant (FHI 2016 list in SKDE''s reinnleggelser.sas).';
 
--- Computed per request: which episodes are index episodes, and so where each readmission is linked,
--- depends on the asked-for diagnosis group.
-CREATE OR REPLACE MACRO national_readmission_index(area, diagnosis_group) AS TABLE
+-- Which episodes are index episodes, and so where each readmission is linked, depends on the asked-for
+-- diagnosis group: the indicator's own population (the eleven groups, somatic care) is materialised when
+-- the derived tables are rebuilt (≈ 10 s on national data, too slow per request); a single group is
+-- computed per request.
+CREATE OR REPLACE MACRO national_readmission_index_from_episodes(area, diagnosis_group) AS TABLE
 WITH episode AS (
   SELECT *, lead(admitted) OVER (PARTITION BY patient_id ORDER BY admitted) AS next_episode_admitted
   FROM episodes(area)
@@ -131,6 +133,20 @@ SELECT patient_id, admitted, discharged, date_trunc('month', discharged)::DATE A
        discharged + to_days(follow_up_days('readmissions-national')) <= (SELECT hospital_complete_through FROM data_through)
          AS follow_up_complete
 FROM judged;
+COMMENT ON MACRO TABLE national_readmission_index_from_episodes IS 'national_readmission_index_from_episodes(area, group): computes national_readmission_index(area, group) from the episodes.';
+
+CREATE TABLE IF NOT EXISTS derived_national_readmission_index AS
+SELECT * FROM national_readmission_index_from_episodes('somatikk', 'elleve') LIMIT 0;
+COMMENT ON TABLE derived_national_readmission_index IS 'national_readmission_index_from_episodes(''somatikk'', ''elleve''): the indicator''s population, rebuilt after each import.';
+
+-- The materialised population when it is asked for; otherwise computed. The branch not taken is pruned
+-- before it runs (its filter is constant once the parameters are bound: measured 11 ms vs 11 s).
+CREATE OR REPLACE MACRO national_readmission_index(area, diagnosis_group) AS TABLE
+SELECT * FROM derived_national_readmission_index
+WHERE area = 'somatikk' AND national_diagnosis_group(diagnosis_group) = 'elleve'
+UNION ALL
+SELECT * FROM national_readmission_index_from_episodes(area, diagnosis_group)
+WHERE NOT (area = 'somatikk' AND national_diagnosis_group(diagnosis_group) = 'elleve');
 COMMENT ON MACRO TABLE national_readmission_index IS 'national_readmission_index(area, group): the national variant''s index episodes of a group (NULL/all = elleve), with readmitted (linked to the most recent index episode only, excluded causes and planned episodes never count), died_without_readmission and follow_up_complete.';
 
 CREATE OR REPLACE MACRO readmissions_national_facts(area, diagnosis_group) AS TABLE

@@ -2,7 +2,7 @@
 // demo data, which ships SSB-shaped projections (vintage 2024, MMMM/LLML/HHMH, 2025–2050). Expected
 // figures come from the API's own answer, formatted here with Intl, never with the page's helpers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProjectionResponse } from '../../contract/projections.ts';
+import type { PopulationPyramidResponse, ProjectionResponse } from '../../contract/projections.ts';
 import { apiFromPage, login, openPage, paintedPixels, startDashboard, type Dashboard } from './harness.ts';
 
 let dashboard: Dashboard;
@@ -38,6 +38,13 @@ describe('projections', () => {
       await expect.poll(() => page.getByTestId('fan-chart').count()).toBe(2); // nights and beds
       await expect.poll(() => paintedPixels(page, '[data-testid="fan-chart"]')).toBeGreaterThan(500);
       await expect.poll(() => page.getByTestId('beds-needed').textContent()).toMatch(/\d/);
+      // The population pyramid: registered today against MMMM 2040, the collaboration's members summed.
+      const pyramid = await apiFromPage<PopulationPyramidResponse>(page, '/api/projections/population?municipality=knutepunkt-sorlandet');
+      expect(pyramid.projected?.year).toBe(2040);
+      expect(pyramid.today!.rows.reduce((sum, r) => sum + r.persons, 0)).toBeGreaterThan(0);
+      expect(pyramid.projected!.rows.reduce((sum, r) => sum + r.persons, 0)).toBeGreaterThan(0);
+      await expect.poll(() => page.getByTestId('pyramid-chart').count()).toBe(1);
+      await expect.poll(() => paintedPixels(page, '[data-testid="pyramid-chart"]')).toBeGreaterThan(500);
       // The table holds the API's main-alternative 2040 figure for the collaboration, in bokmål digits.
       await expect.poll(() => page.getByTestId('projection-table').textContent()).toContain(whole.format(main2040.demography));
       await t.screenshot('projections');

@@ -18,6 +18,8 @@ import {
   trajectoryText,
   wholeBeds,
 } from '../../web/src/lib/projections.ts';
+import { pyramidExtent, pyramidNumber, pyramidSeries, pyramidTitle } from '../../web/src/lib/pyramid.ts';
+import { pyramidAgeGroups, type PopulationPyramidResponse, type PyramidRow } from '../../contract/projections.ts';
 
 /** Intl writes non-breaking spaces in Norwegian numbers (`1 234`, `+12,0 %`): `~` stands for one here. */
 const nb = (text: string) => text.replace(/~/g, '\u00a0');
@@ -198,5 +200,59 @@ describe('beds and scenarios in words', () => {
       { label: 'Bare demografi', text: nb('2025: 100 → 2030: 112 → 2040: 125 (+25,0~%)') },
       { label: nb('Demografi og −1,0 % per år'), text: nb('2025: 100 → 2030: 107 → 2040: 108 (+7,5~%)') },
     ]);
+  });
+});
+
+describe('the population pyramid (GET /api/projections/population)', () => {
+  // 4204 in 2024: 120 men and 110 women aged 0–4, 7 men 90+; in 2040: 100 men 0–4, 130 women 0–4, 25 men 90+.
+  // Another place (4223) in the same answer must not leak in; every other group is 0.
+  const rows = (year: number, figures: Record<string, number>, place = '4204') =>
+    (['M', 'K'] as const).flatMap((sex) =>
+      pyramidAgeGroups.map((ageGroup): PyramidRow => ({ municipality: place, sex, ageGroup, persons: figures[`${sex} ${ageGroup}`] ?? 0 })),
+    );
+  const answer: PopulationPyramidResponse = {
+    municipalities: ['4204', '4223'],
+    alternative: 'MMMM',
+    vintage: '2024',
+    today: { year: 2024, rows: [...rows(2024, { 'M 0-4': 120, 'K 0-4': 110, 'M 90+': 7 }), ...rows(2024, { 'M 0-4': 999 }, '4223')] },
+    projected: { year: 2040, rows: rows(2040, { 'M 0-4': 100, 'K 0-4': 130, 'M 90+': 25 }) },
+  };
+
+  it('puts men to the left as negative values (120 men 0–4 → −120), women to the right, youngest first', () => {
+    const pyramid = pyramidSeries(answer, '4204')!;
+    expect(pyramid.ageGroups[0]).toBe('0–4');
+    expect(pyramid.ageGroups.at(-2)).toBe('85–89');
+    expect(pyramid.ageGroups.at(-1)).toBe('90+');
+    expect(pyramid.today!.year).toBe(2024);
+    expect(pyramid.today!.men[0]).toBe(-120);
+    expect(pyramid.today!.women[0]).toBe(110);
+    expect(pyramid.today!.men.at(-1)).toBe(-7);
+    // An empty group is 0, not −0 (which a tooltip would print as "-0").
+    expect(Object.is(pyramid.today!.men[1], 0)).toBe(true);
+    expect(pyramid.projected).toMatchObject({ year: 2040 });
+    expect([pyramid.projected!.men[0], pyramid.projected!.women[0], pyramid.projected!.men.at(-1)]).toEqual([-100, 130, -25]);
+    // 19 groups a side; the sums: 120 + 7 men and 110 women today.
+    expect(pyramid.today!.men).toHaveLength(19);
+    expect(pyramid.today!.men.reduce((a, b) => a + b, 0)).toBe(-127);
+    expect(pyramid.today!.women.reduce((a, b) => a + b, 0)).toBe(110);
+  });
+
+  it('labels both sides as positive persons in Norwegian digits, and titles the two years', () => {
+    expect(pyramidNumber(-1234, 'nb')).toBe(nb('1~234'));
+    expect(pyramidNumber(1234, 'en')).toBe('1,234');
+    const pyramid = pyramidSeries(answer, '4204')!;
+    expect(pyramidTitle(pyramid, 'nb')).toBe('Befolkning i dag og i 2040');
+    expect(pyramidTitle(pyramid, 'en')).toBe('Population today and in 2040');
+    const todayOnly = pyramidSeries({ ...answer, projected: null, vintage: null }, '4204')!;
+    expect(todayOnly.projected).toBeNull();
+    expect(pyramidTitle(todayOnly, 'en')).toBe('Population in 2024');
+    expect(pyramidSeries({ ...answer, today: null, projected: null }, '4204')).toBeNull();
+  });
+
+  it('makes the axis symmetric and round: the largest group 130 (women 0–4 in 2040) → ±150', () => {
+    expect(pyramidExtent(pyramidSeries(answer, '4204')!)).toBe(150);
+    // 5 852 → 6 000; exactly 4 000 stays 4 000; 0,4 of a person (a band spread over ages) → 1.
+    const largest = (persons: number) => pyramidExtent({ ageGroups: ['0–4'], today: { year: 2024, men: [-persons], women: [0] }, projected: null });
+    expect([largest(5852), largest(4000), largest(0.4)]).toEqual([6000, 4000, 1]);
   });
 });

@@ -3,7 +3,7 @@
 // the user to the login page. Failures become ApiFailure with a kind the pages turn into a sentence
 // that says what to do.
 import type { ApiErrorBody, Collaboration, CompareResponse, Health, KadUnit, MetricId, MetricInfo, MetricParameter, MetricResponse, Municipality, SessionUser } from '$contract/types.ts';
-import type { ProjectionResponse } from '$contract/projections.ts';
+import type { PopulationPyramidResponse, ProjectionResponse } from '$contract/projections.ts';
 export type { Collaboration, KadUnit, Municipality };
 
 export type FailureKind = 'session' | 'forbidden' | 'network' | 'server' | 'request';
@@ -105,6 +105,9 @@ export const api = {
    *  collaboration ids, `base` e.g. 2023-2025, `change` percent per year, `occupancy` percent. */
   projections: (metric: MetricId, params: { municipality?: string; base?: string; alternative?: string; change?: number; occupancy?: number }) =>
     request<ProjectionResponse>(`/api/projections/${metric}${query(params)}`),
+  /** Population by sex and 5-year age group, registered today and projected for `year` (default 2040). */
+  populationPyramid: (params: { municipality: string; year?: number; alternative?: string }) =>
+    request<PopulationPyramidResponse>(`/api/projections/population${query(params)}`),
   imports: () => request<ImportLogEntry[]>('/api/imports'),
   importErrors: (id: number) => request<RejectedRow[]>(`/api/imports/${id}/errors`),
 };

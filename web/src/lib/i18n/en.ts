@@ -194,6 +194,11 @@ export const en: Record<MessageKey, string> = {
   'projections.beds.sentence': 'Beds needed at {occupancy} occupancy: {beds}.',
   'projections.beds.withChange': 'With {percent} % a year: {beds}.',
   'projections.table': 'Projected use per municipality',
+  'projections.pyramid': 'Population today and in {year}',
+  'projections.pyramid.one': 'Population in {year}',
+  'projections.pyramid.men': 'Men {year}',
+  'projections.pyramid.women': 'Women {year}',
+  'projections.pyramid.help': "Men to the left, women to the right. Registered population {today} as bars, SSB's projection for {year} ({alternative}) as outlines.",
   // SQL workbench (web/src/routes/sql)
   'sql.title': 'SQL workbench',
   'sql.intro': 'Write one read-only query (SELECT, WITH, FROM, DESCRIBE or SUMMARIZE) against the documented tables and views. Ctrl/Cmd+Enter runs it; Explain shows its query plan.',

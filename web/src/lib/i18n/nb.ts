@@ -193,6 +193,11 @@ export const nb = {
   'projections.beds.sentence': 'Senger som trengs ved {occupancy} belegg: {beds}.',
   'projections.beds.withChange': 'Med {percent} % per år: {beds}.',
   'projections.table': 'Framskrevet bruk per kommune',
+  'projections.pyramid': 'Befolkning i dag og i {year}',
+  'projections.pyramid.one': 'Befolkning i {year}',
+  'projections.pyramid.men': 'Menn {year}',
+  'projections.pyramid.women': 'Kvinner {year}',
+  'projections.pyramid.help': 'Menn til venstre, kvinner til høyre. Registrert befolkning {today} som søyler, SSBs framskriving for {year} ({alternative}) som omriss.',
   // SQL workbench (web/src/routes/sql)
   'sql.title': 'SQL-arbeidsbenk',
   'sql.intro': 'Skriv én lesende spørring (SELECT, WITH, FROM, DESCRIBE eller SUMMARIZE) mot de dokumenterte tabellene og visningene. Ctrl/Cmd+Enter kjører; «Vis plan (Explain)» viser spørringsplanen.',
