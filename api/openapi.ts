@@ -176,6 +176,7 @@ export const openApiDocument = {
                 properties: {
                   file: { type: 'array', items: { type: 'string', format: 'binary' } },
                   acceptRejects: { type: 'string', enum: ['true', 'false'] },
+                  vintage: { type: 'string', pattern: '^\\d{4}$', description: "SSB population projections: the projection round, when the file's own date or name does not give it" },
                 },
               },
             },

@@ -4,16 +4,19 @@
 import { existsSync, statSync } from 'node:fs';
 import { defaultDatabasePath } from './db.ts';
 
-export const usage = `Usage: npm run import -- [--db PATH] [--json] [--accept-rejects] FILE...
+export const usage = `Usage: npm run import -- [--db PATH] [--json] [--accept-rejects] [--vintage YYYY] FILE...
   --db PATH          database file (default: STYRINGSDATA_DB or data/styringsdata.duckdb)
   --json             print the result as JSON for scripts
   --accept-rejects   import the good rows of a file with rejected rows (the rejected are kept for review)
+  --vintage YYYY     SSB population projections: the projection round, when the file's own date or name does not say
 Exit codes: 0 all imported or unchanged, 1 a file was rejected, 2 usage error.`;
 
 export interface Arguments {
   db: string;
   json: boolean;
   acceptRejects: boolean;
+  /** SSB projections' round (a year), when the file does not give it. */
+  vintage?: string;
   files: string[];
 }
 
@@ -26,7 +29,11 @@ export function parseArguments(argv: string[]): Arguments {
     const arg = argv[i]!;
     if (arg === '--json') args.json = true;
     else if (arg === '--accept-rejects') args.acceptRejects = true;
-    else if (arg === '--db') {
+    else if (arg === '--vintage' || arg.startsWith('--vintage=')) {
+      const value = arg === '--vintage' ? argv[++i] : arg.slice('--vintage='.length);
+      if (!value || !/^\d{4}$/.test(value)) throw new UsageError(`--vintage needs the projection round as a year, e.g. --vintage 2024 (got ${value ? `"${value.slice(0, 20)}"` : 'nothing'})`);
+      args.vintage = value;
+    } else if (arg === '--db') {
       const value = argv[++i];
       if (!value) throw new UsageError('--db needs a path');
       args.db = value;

@@ -1,4 +1,4 @@
-// npm run import -- [--db PATH] [--json] [--accept-rejects] FILE...
+// npm run import -- [--db PATH] [--json] [--accept-rejects] [--vintage YYYY] FILE...
 // Exit codes: 0 every file imported or unchanged, 1 at least one file rejected, 2 usage error.
 // When a running server holds the database (DuckDB allows one process per file), the files are
 // handed to it (handoff-client.ts) and its answer is reported the same way.
@@ -36,11 +36,12 @@ async function run(args: Arguments): Promise<ImportSummary> {
     const handOff = readHandOff(args.db);
     if (!handOff) throw new Error(`${args.db} is in use by another process and no running server was found to hand the import to (${(error as Error).message.split('\n')[0]})`);
     if (!args.json) process.stderr.write(`The server (pid ${handOff.pid}) holds ${args.db}; handing the import to it.\n`);
-    return importThroughServer(handOff, args.files, { acceptRejects: args.acceptRejects, importedBy: cliUser() });
+    return importThroughServer(handOff, args.files, { acceptRejects: args.acceptRejects, importedBy: cliUser(), ...(args.vintage ? { vintage: args.vintage } : {}) });
   }
   try {
     return await importFiles(warehouse, args.files, {
       acceptRejects: args.acceptRejects,
+      vintage: args.vintage,
       onProgress: progressBar(!args.json && process.stderr.isTTY === true),
     });
   } finally {

@@ -2,7 +2,7 @@
 // file (no other process may open it), so while it runs it writes `<db dir>/server.json`
 // {url, token, pid} (mode 0600, created fresh so never through a symlink, a new random token per
 // start: api/server.ts writes it in the shape defined here) and removes it at shutdown. The CLI reads
-// it and posts JSON {paths, acceptRejects, importedBy} with `Authorization: Bearer <token>` to
+// it and posts JSON {paths, acceptRejects, importedBy, vintage} with `Authorization: Bearer <token>` to
 // POST /api/imports; the answer is the same ImportSummary the CLI prints. The token is an admin for
 // /api/imports only. It lives in the pipeline because the CLI does; the server imports it from here.
 import { readFileSync } from 'node:fs';
@@ -50,7 +50,7 @@ export function isProcessAlive(pid: number, kill: (pid: number, signal: 0) => vo
 export async function importThroughServer(
   handOff: HandOffFile,
   paths: string[],
-  options: { acceptRejects?: boolean; importedBy?: string } = {},
+  options: { acceptRejects?: boolean; importedBy?: string; vintage?: string } = {},
 ): Promise<ImportSummary> {
   const response = await fetch(`${handOff.url}/api/imports`, {
     method: 'POST',

@@ -1,7 +1,7 @@
 // Imports over HTTP (admin): POST /api/imports uploads one or more extracts (multipart, field `file`,
 // optional acceptRejects=true) and answers the same summary as `npm run import -- --json`, status 200
 // even when a file was rejected (the body says so). The local hand-off from `npm run import` while the
-// server runs (token from server.json) may instead post JSON {paths, acceptRejects, importedBy}: the
+// server runs (token from server.json) may instead post JSON {paths, acceptRejects, importedBy, vintage}: the
 // files are on this machine, so they are not copied through HTTP.
 // GET /api/imports is the import log, newest first; GET /api/imports/:id/errors its rejected rows
 // (both audited: they show what files held).
@@ -23,7 +23,9 @@ const handOff = z.object({
   paths: z.array(z.string().refine(isAbsolute, 'must be absolute paths')).min(1, 'give at least one file'),
   acceptRejects: z.boolean().optional(),
   importedBy: z.string().max(100).optional(),
+  vintage: z.string().regex(/^\d{4}$/, 'vintage must be the projection round as a year, e.g. 2024').optional(),
 });
+const uploadVintage = z.string().regex(/^\d{4}$/, 'vintage: the projection round must be a year, e.g. 2024').optional();
 
 export function importRoutes(runtime: ApiRuntime) {
   const { services } = runtime;
@@ -41,8 +43,8 @@ export function importRoutes(runtime: ApiRuntime) {
         if (user.username !== 'cli') throw badRequest('Upload files as multipart/form-data in the field "file".');
         const parsed = handOff.safeParse(await c.req.json().catch(() => null));
         if (!parsed.success) throw badRequest(describeIssues(parsed.error));
-        const { paths, acceptRejects, importedBy } = parsed.data;
-        summary = await runImports(runtime, user, importedBy ?? 'cli', acceptRejects ?? false,
+        const { paths, acceptRejects, importedBy, vintage } = parsed.data;
+        summary = await runImports(runtime, user, importedBy ?? 'cli', { acceptRejects: acceptRejects ?? false, vintage },
           paths.map((path) => ({ path, displayName: basename(path) })));
       } else {
         if (!type.startsWith('multipart/form-data'))
@@ -53,7 +55,9 @@ export function importRoutes(runtime: ApiRuntime) {
           const upload = await saveMultipart(c.req.raw, folder, runtime.maxUploadBytes, tooLarge);
           if (upload.files.length === 0) throw badRequest('file: attach at least one CSV extract in the field "file".');
           const acceptRejects = upload.fields.acceptRejects === 'true';
-          summary = await runImports(runtime, user, user.username, acceptRejects, upload.files);
+          const vintage = uploadVintage.safeParse(upload.fields.vintage || undefined);
+          if (!vintage.success) throw badRequest(describeIssues(vintage.error));
+          summary = await runImports(runtime, user, user.username, { acceptRejects, vintage: vintage.data }, upload.files);
         } finally {
           await rm(folder, { recursive: true, force: true });
         }
@@ -105,7 +109,7 @@ async function runImports(
   runtime: ApiRuntime,
   user: SessionUser,
   importedBy: string,
-  acceptRejects: boolean,
+  { acceptRejects, vintage }: { acceptRejects: boolean; vintage?: string },
   files: { path: string; displayName: string }[],
 ): Promise<ImportSummary> {
   const results: FileImportResult[] = await runtime.imports.run(async () => {
@@ -114,6 +118,7 @@ async function runImports(
       const started = performance.now();
       const result = await importFile(runtime.services.warehouse, file.path, {
         acceptRejects,
+        vintage,
         importedBy,
         displayName: file.displayName,
         // New hospital stays: rebuild the stored episodes in the same transaction, so that dashboards

@@ -78,6 +78,30 @@ describe('POST /api/imports', () => {
     expect(log.find((entry) => entry.file === 'kad-mai.csv')).toMatchObject({ status: 'imported', importedBy: 'admin1' });
   });
 
+  it('takes the vintage of an SSB projection from the form when given, and refuses one that is not a year', async () => {
+    // A 14288-shaped JSON-stat with one value: 10 men aged 0 in Kristiansand in 2030, main alternative.
+    const category = (labels: Record<string, string>) => ({ index: Object.fromEntries(Object.keys(labels).map((k, i) => [k, i])), label: labels });
+    const projection = JSON.stringify({
+      version: '2.0', class: 'dataset', label: '14288: Framskrevet folkemengde', id: ['Region', 'Kjonn', 'Alder', 'ContentsCode', 'Tid'], size: [1, 1, 1, 1, 1],
+      dimension: {
+        Region: { label: 'region', category: category({ 'K-4204': 'Kristiansand' }) },
+        Kjonn: { label: 'kjønn', category: category({ '1': 'Menn' }) },
+        Alder: { label: 'alder', category: category({ '000': '0 år' }) },
+        ContentsCode: { label: 'statistikkvariabel', category: category({ MMMM: 'Hovedalternativet (MMMM)' }) },
+        Tid: { label: 'år', category: category({ '2030': '2030' }) },
+      },
+      value: [10], role: { geo: ['Region'], time: ['Tid'], metric: ['ContentsCode'] },
+    });
+    const refused = await errorOf(await upload({ 'framskriving.json': projection }, admin, { vintage: '20x2' }));
+    expect(refused).toMatchObject({ status: 400 });
+    expect(refused.message).toMatch(/vintage: the projection round must be a year/);
+    const response = await upload({ 'framskriving.json': projection }, admin, { vintage: '2022' });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { files: { status: string; kind: string }[] }).files[0]).toMatchObject({ status: 'imported', kind: 'framskriving' });
+    const rows = await api.warehouse.withConnection(async (c) => (await c.runAndReadAll(`SELECT vintage, municipality_code, year, sex, count FROM population_projection`)).getRowObjectsJson());
+    expect(rows).toEqual([{ vintage: '2022', municipality_code: '4204', year: 2030, sex: 'M', count: 10 }]);
+  });
+
   it('answers 400 without a file, 413 above the size limit, 403 for an analyst, 404 for an unknown import', async () => {
     expect((await errorOf(await upload({})))).toMatchObject({ status: 400 });
     expect((await errorOf(await upload({ 'big.csv': `${header}\n${'x'.repeat(70 * 1024)}` })))).toMatchObject({ status: 413, code: 'too_large' });

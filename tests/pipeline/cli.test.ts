@@ -81,10 +81,19 @@ describe('the command line (parsed in-process)', () => {
     [['--json'], 'give at least one file to import'],
     [['no-such-file.csv'], 'no-such-file.csv: no such file'],
     [['--db'], '--db needs a path'],
+    [['--vintage'], '--vintage needs the projection round as a year, e.g. --vintage 2024 (got nothing)'],
+    [['--vintage', '24', 'x.csv'], '--vintage needs the projection round as a year, e.g. --vintage 2024 (got "24")'],
+    [['--vintage=2024;rm', 'x.csv'], '--vintage needs the projection round as a year, e.g. --vintage 2024 (got "2024;rm")'],
     [['--help'], ''],
   ])('refuses %j: "%s"', (args, message) => {
     expect(() => parseArguments(args)).toThrow(UsageError);
     expect(() => parseArguments(args)).toThrow(new UsageError(message));
+  });
+
+  it('reads --vintage in both forms (the round of an SSB projection whose file does not say it)', () => {
+    expect(parseArguments(['--vintage', '2024', good]).vintage).toBe('2024');
+    expect(parseArguments(['--vintage=2022', good]).vintage).toBe('2022');
+    expect(parseArguments([good]).vintage).toBeUndefined();
   });
 
   it('refuses a directory', () => {
