@@ -128,7 +128,7 @@ export async function stageSsbTable(
         : null;
       if (problem) {
         staged.rejectedLines++;
-        if (staged.errors.length < maxErrors) staged.errors.push({ line, column: table.valueColumn, message: `${describeCell(table, categories, position)} ${problem}` });
+        if (staged.errors.length < maxErrors) staged.errors.push({ line, column: table.columnOf?.(position) ?? table.valueColumn, message: `${describeCell(table, categories, position)} ${problem}` });
         return;
       }
       chunk += `${alt! >= 0 ? prefix[categories[alt!]!] : ''}${regionPart.text},${yearValues[categories[y!]!]},${sexParts[categories[s!]!]},${ageParts[categories[a!]!]},${value},${table.format === 'json-stat' ? position : line}\n`;

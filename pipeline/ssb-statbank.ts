@@ -3,6 +3,9 @@
 // empty line, quoted headers ("region";"kjønn";"alder";"år";"statistikkvariabel";"<table>"), then one
 // row per value with labels such as "4204 Kristiansand", "Menn", "0 år", "105 år eller eldre".
 // Windows-1252 or UTF-8. Read line by line into category numbers and values; lines are the file's own.
+// Two layouts, as StatBank offers them: long (one value column, its header the table's title) and wide
+// (PxWeb's default "heading": one value column per year, or per variable and year, headed
+// "2030", "Personer 2030" or "Hovedalternativet (MMMM) 2030"); a wide row is several values.
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import iconv from 'iconv-lite';
@@ -15,8 +18,11 @@ import { splitRecord } from './detect.ts';
 export function looksLikeStatBankCsv(firstLines: string[]): boolean {
   const [first = '', second = ''] = firstLines.filter((l) => l.trim() !== '');
   if (/^\uFEFF?"\d{5}:[^"]*"\s*$/.test(first)) return true;
-  const header = splitRecord(first.replace(/^\uFEFF/, ''), delimiterOf(first)).map((h) => roleOfName(h));
-  return (header.includes('region') && header.includes('contents')) || (/^\uFEFF?"?\d{5}:/.test(first) && second.includes('"region"'));
+  const names = splitRecord(first.replace(/^\uFEFF/, ''), delimiterOf(first)).map((h) => h.trim());
+  const roles = names.map((h) => roleOfName(h));
+  // Without the title line: SSB's "region" column and either statistikkvariabel or a wide heading ("Personer 2030").
+  const wide = roles.includes('sex') && roles.includes('age') && /\d{4}$/.test(names.at(-1) ?? '');
+  return (roles.includes('region') && (roles.includes('contents') || wide)) || (/^\uFEFF?"?\d{5}:/.test(first) && second.includes('"region"'));
 }
 
 export async function readStatBankCsv(path: string, encoding: Encoding): Promise<Read<SsbTable>> {
@@ -29,6 +35,7 @@ export async function readStatBankCsv(path: string, encoding: Encoding): Promise
   const cells: number[][] = [];
   const values: (number | null)[] = [];
   const lineNumbers: number[] = [];
+  const valueColumns: number[] = [];
   const errors: ImportError[] = [];
   for await (const rawLine of lines) {
     lineNumber++;
@@ -50,22 +57,26 @@ export async function readStatBankCsv(path: string, encoding: Encoding): Promise
       errors.push({ line: lineNumber, column: null, message: `the row has ${fields.length} values but the header ${header.width}` });
       continue;
     }
-    header.dimensions.forEach((dimension, d) => {
+    const stub = header.stub.map((d) => {
       const text = fields[d]!.trim();
       let index = lookups[d]!.get(text);
       if (index === undefined) {
-        index = dimension.categories.push({ code: text, label: text.replace(/^(?:K-)?\d+\s+/, ''), line: lineNumber }) - 1;
+        index = header!.dimensions[d]!.categories.push({ code: text, label: text.replace(/^(?:K-)?\d+\s+/, ''), line: lineNumber }) - 1;
         lookups[d]!.set(text, index);
       }
-      cells[d]!.push(index);
+      return index;
     });
-    const value = valueOf(fields[header.valueIndex]!);
-    values.push(value);
-    lineNumbers.push(lineNumber);
+    for (const column of header.valueColumns) {
+      stub.forEach((index, d) => cells[d]!.push(index));
+      column.categories.forEach((index, i) => cells[header!.stub.length + i]!.push(index));
+      values.push(valueOf(fields[column.index]!));
+      lineNumbers.push(lineNumber);
+      valueColumns.push(column.index);
+    }
   }
   if (!header) return { ok: false, errors: [{ line: null, column: null, message: 'the file has no header line ("region";"kjønn";"alder";"år";…)' }] };
   if (errors.length > 0) return { ok: false, errors };
-  const dimensions = header.dimensions;
+  const { dimensions, names } = header;
   return {
     ok: true,
     value: {
@@ -74,7 +85,8 @@ export async function readStatBankCsv(path: string, encoding: Encoding): Promise
       updated: null,
       dimensions,
       cellCount: values.length,
-      valueColumn: header.valueColumn,
+      valueColumn: header.valueColumns.length === 1 ? names[header.valueColumns[0]!.index]! : 'value',
+      columnOf: (position) => names[valueColumns[position - 1]!] ?? 'value',
       forEachCell(visit) {
         const categories = new Int32Array(dimensions.length);
         for (let i = 0; i < values.length; i++) {
@@ -86,34 +98,82 @@ export async function readStatBankCsv(path: string, encoding: Encoding): Promise
   };
 }
 
-/** The header: a role for every column but the one value column (its header is the table's title). */
+/** A column of values and the categories its header gives (year, variable) in the dimensions after the stub. */
+interface ValueColumn {
+  index: number;
+  categories: number[];
+}
+
+/**
+ * The header: the stub's columns (region, kjønn, alder, perhaps år and statistikkvariabel), each a
+ * dimension read from the rows, then the value columns; dimensions the heading holds (år, and
+ * statistikkvariabel when the header names one) come after the stub's, their categories from the header.
+ */
 interface StatBankHeader {
   delimiter: string;
+  names: string[];
   dimensions: SsbDimension[];
-  valueIndex: number;
-  valueColumn: string;
+  /** Columns of the stub: dimension d is column d. */
+  stub: number[];
+  valueColumns: ValueColumn[];
   width: number;
 }
+
+const roleNames = { region: 'region', sex: 'kjønn', age: 'alder', year: 'år' } as const;
 
 function readHeader(line: string, lineNumber: number): Read<StatBankHeader> {
   const delimiter = delimiterOf(line);
   const names = splitRecord(line, delimiter).map((n) => n.trim());
   const dimensions: SsbDimension[] = [];
-  const others: number[] = [];
-  names.forEach((name, i) => {
-    const role = roleOfName(name);
-    if (role && !dimensions.some((d) => d.role === role)) dimensions.push({ id: name, role, categories: [] });
-    else others.push(i);
-  });
-  const missing = (['region', 'sex', 'age', 'year'] as const).filter((role) => !dimensions.some((d) => d.role === role));
-  if (missing.length > 0 || others.length !== 1 || others[0] !== names.length - 1) {
-    const message =
-      missing.length > 0
-        ? `the header lacks ${missing.map((r) => ({ region: 'region', sex: 'kjønn', age: 'alder', year: 'år' })[r]).join(', ')}`
-        : `the header has ${others.length} columns that are not region, kjønn, alder, år or statistikkvariabel (${others.map((i) => `"${names[i]}"`).join(', ')}); download the table with one value column last (semikolonseparert med overskrift)`;
-    return { ok: false, errors: [{ line: lineNumber, column: null, message }] };
+  let stubEnd = 0;
+  // A header ending in a year heads values ("Hovedalternativet (MMMM) 2030"), whatever it mentions.
+  // An alternative as a column is headed by that word alone, not a label such as "Hovedalternativet (MMMM)".
+  const stubRole = (name: string) => {
+    const role = /\s\d{4}$/.test(name) ? null : roleOfName(name);
+    return role === 'alternative' && !/^alternativ\w*$/i.test(name.trim()) ? null : role;
+  };
+  while (stubEnd < names.length) {
+    const role = stubRole(names[stubEnd]!);
+    if (!role || dimensions.some((d) => d.role === role)) break;
+    dimensions.push({ id: names[stubEnd]!, role, categories: [] });
+    stubEnd++;
   }
-  return { ok: true, value: { delimiter, dimensions, valueIndex: names.length - 1, valueColumn: names.at(-1)!, width: names.length } };
+  const stub = dimensions.map((_, d) => d);
+  const fail = (message: string): Read<StatBankHeader> => ({ ok: false, errors: [{ line: lineNumber, column: null, message }] });
+  const rest = names.slice(stubEnd);
+  const misplaced = rest.filter((name) => stubRole(name) !== null);
+  if (rest.length === 0 || misplaced.length > 0)
+    return fail(`the header's value columns must come after region, kjønn, alder${misplaced.length > 0 ? ` (${misplaced.map((n) => `"${n}"`).join(', ')} comes after a value column)` : ' and have at least one'}`);
+  const has = (role: string) => dimensions.some((d) => d.role === role);
+  const missingInStub = (['region', 'sex', 'age'] as const).filter((role) => !has(role));
+  if (missingInStub.length > 0) return fail(`the header lacks ${missingInStub.map((r) => roleNames[r]).join(', ')}`);
+  // Long: the year in the stub and one value column, headed by the table's title.
+  if (has('year') && rest.length === 1)
+    return { ok: true, value: { delimiter, names, dimensions, stub, valueColumns: [{ index: stubEnd, categories: [] }], width: names.length } };
+  // Wide: each value column's header names its year ("2030", "Personer 2030"), unless the stub has the
+  // year, when each names a variable ("Hovedalternativet (MMMM)").
+  const heading = rest.map((name) => {
+    if (has('year')) return { variable: name, year: null };
+    const m = /^(.*?)\s*(\d{4})$/.exec(name);
+    return m ? { variable: m[1]!, year: m[2]! } : null;
+  });
+  const unread = rest.filter((_, i) => heading[i] === null);
+  if (unread.length > 0)
+    return fail(`the header's value columns ${unread.map((n) => `"${n}"`).join(', ')} name no year (StatBank's wide layout heads each with one, e.g. "2030" or "Personer 2030"; or download with år as a column)`);
+  const headed: SsbDimension[] = [];
+  if (!has('year')) headed.push({ id: 'år', role: 'year', categories: [] });
+  const variables = heading.some((h) => h!.variable !== '');
+  if (variables && has('contents')) return fail('the header names statistikkvariabel both as a column and in the value columns\' headers');
+  if (variables) headed.push({ id: 'statistikkvariabel', role: 'contents', categories: [] });
+  const categoryIn = (dimension: SsbDimension, code: string) => {
+    const found = dimension.categories.findIndex((c) => c.code === code);
+    return found >= 0 ? found : dimension.categories.push({ code, label: code, line: lineNumber }) - 1;
+  };
+  const valueColumns = heading.map((h, i) => ({
+    index: stubEnd + i,
+    categories: headed.map((dimension) => categoryIn(dimension, dimension.role === 'year' ? h!.year! : h!.variable)),
+  }));
+  return { ok: true, value: { delimiter, names, dimensions: [...dimensions, ...headed], stub, valueColumns, width: names.length } };
 }
 
 /** SSB's symbols: ".." not available, "." not applicable, ":" confidential → no value; "-" nil → 0. */
@@ -129,5 +189,3 @@ function delimiterOf(line: string): string {
   const counts = [';', ',', '\t'].map((d) => [d, outside.split(d).length] as const).sort((a, b) => b[1] - a[1]);
   return counts[0]![1] > 1 ? counts[0]![0] : ';';
 }
-
-

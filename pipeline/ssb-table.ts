@@ -37,6 +37,8 @@ export interface SsbTable {
   cellCount: number;
   /** What errors about a value name as their column. */
   valueColumn: string;
+  /** The column a value stands in, when the table has several (StatBank's wide CSV); `position` as visited. */
+  columnOf?: (position: number) => string;
   forEachCell(visit: CellVisitor): void;
 }
 

@@ -194,3 +194,54 @@ describe("StatBank's CSV download", () => {
     expect(await rows(warehouse, `SELECT count(*)::INTEGER AS n FROM population_projection WHERE vintage = '2020'`)).toEqual([{ n: 0 }]);
   });
 });
+
+// StatBank's wide layout (PxWeb's default heading): one value column per variable and year, a row
+// holding several values. UTF-8 this time, and no vintage in the title: it comes from the file name.
+const wideProjection = [
+  '"14288: Framskrevet folkemengde 1. januar, etter region, kjønn, alder, statistikkvariabel og år"',
+  '',
+  '"region";"kjønn";"alder";"Hovedalternativet (MMMM) 2030";"Hovedalternativet (MMMM) 2040";"Lav nasjonal vekst (LLML) 2030";"Lav nasjonal vekst (LLML) 2040"',
+  '"4215 Lillesand";"Menn";"80 år";41;63;40;58',
+  '"4215 Lillesand";"Kvinner";"105 år eller eldre";1;2;..;1',
+].join('\n');
+
+describe("StatBank's wide CSV layout", () => {
+  it('reads a row per region, sex and age with a value per alternative and year, the header naming both', async () => {
+    const result = await importFile(warehouse, write('framskriving_2018.csv', Buffer.from(wideProjection)));
+    // 2 rows × 4 value columns = 8 values, one empty ("..").
+    expect(result).toMatchObject({ kind: 'framskriving', status: 'imported', rowsRead: 8, rowsImported: 7, errors: [] });
+    expect(await rows(warehouse, `SELECT alternative, year, sex, age_from, age_to, count, source_line FROM population_projection
+      WHERE vintage = '2018' ORDER BY source_line, alternative DESC, year`)).toEqual([
+      { alternative: 'MMMM', year: 2030, sex: 'M', age_from: 80, age_to: 80, count: 41, source_line: 4 },
+      { alternative: 'MMMM', year: 2040, sex: 'M', age_from: 80, age_to: 80, count: 63, source_line: 4 },
+      { alternative: 'LLML', year: 2030, sex: 'M', age_from: 80, age_to: 80, count: 40, source_line: 4 },
+      { alternative: 'LLML', year: 2040, sex: 'M', age_from: 80, age_to: 80, count: 58, source_line: 4 },
+      { alternative: 'MMMM', year: 2030, sex: 'K', age_from: 105, age_to: 120, count: 1, source_line: 5 },
+      { alternative: 'MMMM', year: 2040, sex: 'K', age_from: 105, age_to: 120, count: 2, source_line: 5 },
+      { alternative: 'LLML', year: 2040, sex: 'K', age_from: 105, age_to: 120, count: 1, source_line: 5 },
+    ]);
+  });
+
+  it('reads registered population headed by year alone ("Personer 2023"), without the title line', async () => {
+    const wide = ['"region";"kjønn";"alder";"Personer 2022";"Personer 2023"', '"4201 Risør";"Kvinner";"90 år";30;32', '"4201 Risør";"Menn";"90 år";12;-'].join('\r\n');
+    const result = await importFile(warehouse, write('befolkning_risor.csv', iconv.encode(wide, 'win1252')));
+    expect(result).toMatchObject({ kind: 'befolkning', status: 'imported', rowsImported: 4, errors: [] });
+    expect(await rows(warehouse, `SELECT year, sex, count FROM population WHERE municipality_code = '4201' ORDER BY year, sex`)).toEqual([
+      { year: 2022, sex: 'K', count: 30 }, { year: 2022, sex: 'M', count: 12 }, { year: 2023, sex: 'K', count: 32 }, { year: 2023, sex: 'M', count: 0 },
+    ]);
+  });
+
+  it('names the value column of a bad value, and refuses a heading without years, importing nothing', async () => {
+    const bad = wideProjection.replace(';40;58', ';40;fem');
+    const result = await importFile(warehouse, write('framskriving_2016.csv', Buffer.from(bad)));
+    expect(result).toMatchObject({ status: 'rejected', rowsImported: 0 });
+    expect(result.errors).toEqual([
+      { line: 4, column: 'Lav nasjonal vekst (LLML) 2040', message: 'the value (region 4215 Lillesand, kjønn Menn, alder 80 år, år 2040, statistikkvariabel Lav nasjonal vekst (LLML)) is not a number' },
+    ]);
+    const noYears = ['"14288: Framskrevet folkemengde"', '"region";"kjønn";"alder";"Hovedalternativet (MMMM)";"Lav nasjonal vekst (LLML)"', '"4215 Lillesand";"Menn";"80 år";41;40'].join('\n');
+    const refused = await importFile(warehouse, write('framskriving_2014.csv', Buffer.from(noYears)));
+    expect(refused.status).toBe('rejected');
+    expect(refused.errors[0]).toMatchObject({ line: 2, message: expect.stringContaining('"Hovedalternativet (MMMM)", "Lav nasjonal vekst (LLML)" name no year') });
+    expect(await rows(warehouse, `SELECT count(*)::INTEGER AS n FROM population_projection WHERE vintage IN ('2016', '2014')`)).toEqual([{ n: 0 }]);
+  });
+});
