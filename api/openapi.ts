@@ -356,6 +356,8 @@ export const openApiDocument = {
           costWithChangeNok: nullableNumber,
           indexEpisodes: nullableNumber,
           indexEpisodesWithChange: nullableNumber,
+          patients: { ...nullableNumber, description: 'readmissions with group=: expected distinct patients per year with at least one episode (acute or planned) whose main diagnosis is in the group.' },
+          patientsWithChange: nullableNumber,
           rateSource: { type: 'string', enum: ['own', 'collaboration', 'all'], description: 'own, or (fewer than 20 events / 100 nights in the base period) the collaboration\'s or every municipality\'s pooled rates.' },
           protected: { type: 'boolean' },
         },

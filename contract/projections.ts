@@ -40,6 +40,10 @@ export interface ProjectionRow {
   /** readmissions: the expected index episodes (the share's denominator), demography alone and with the change. */
   indexEpisodes?: number | null;
   indexEpisodesWithChange?: number | null;
+  /** readmissions with group=: expected distinct patients per year with at least one episode (acute or
+   *  planned, however it ended) whose main diagnosis is in the group, demography alone and with the change. */
+  patients?: number | null;
+  patientsWithChange?: number | null;
   rateSource: RateSource;
   /** Computed from protected figures for this user (docs/disclosure-control.md). */
   protected?: boolean;

@@ -24,6 +24,8 @@ const unionOver = (macro: string, extraColumns = '') =>
   serviceAreas.map((area) => `SELECT '${area}'::VARCHAR AS episode_area, *${extraColumns} FROM ${macro}('${area}')`).join('\nUNION ALL\n');
 
 const episodeKey = recordKeySql(recordDomains.episode, ['patient_id', `strftime(admitted, '%Y-%m-%dT%H:%M:%S')`]);
+// The episode's patient's key: distinct patients with an episode (projections of diagnosis groups).
+const episodePatientKey = recordKeySql(recordDomains.patient, ['patient_id']);
 const kadKeys = `CREATE OR REPLACE TABLE derived_kad_stay_key AS
   SELECT unit, stay_id, ${recordKeySql(recordDomains.kadStay, ['unit', 'stay_id'])} AS record_key,
          ${recordKeySql(recordDomains.stayNights, [`'kad'`, 'unit', 'stay_id'])} AS nights_key
@@ -97,7 +99,7 @@ export async function refreshDerived(connection: DuckDBConnection, secret?: Uint
     for (const file of sqlFiles) await connection.run(sqlOf(file));
   }
   const keys = recordKeyParameters(secret ?? (await secretOf(connection)));
-  await connection.run(`CREATE OR REPLACE TABLE derived_episode AS ${unionOver('episodes_from_stays', `, ${episodeKey} AS record_key`)}`, keys);
+  await connection.run(`CREATE OR REPLACE TABLE derived_episode AS ${unionOver('episodes_from_stays', `, ${episodeKey} AS record_key, ${episodePatientKey} AS patient_record_key`)}`, keys);
   await connection.run(`CREATE OR REPLACE TABLE derived_readmission_index AS ${unionOver('readmission_index_from_episodes')}`);
   await connection.run(`CREATE OR REPLACE TABLE derived_national_readmission_index AS SELECT * FROM national_readmission_index_from_episodes('somatikk', 'elleve')`);
   await connection.run(hospitalStayKeys, keys);

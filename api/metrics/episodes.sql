@@ -79,10 +79,11 @@ COMMENT ON MACRO TABLE episodes_from_stays IS 'episodes_from_stays(area): hospit
 
 -- Materialised: the merge is a window over every stay, too slow to repeat per dashboard request.
 -- record_key: the episode's record key for protected figures (docs/disclosure-control.md), computed
--- from a secret kept outside the warehouse when the table is rebuilt (api/metrics/derived.ts).
+-- from a secret kept outside the warehouse when the table is rebuilt (api/metrics/derived.ts);
+-- patient_record_key: the patient's key (distinct patients with an episode, e.g. projected per diagnosis group).
 CREATE TABLE IF NOT EXISTS derived_episode AS
-SELECT 'all'::VARCHAR AS episode_area, *, NULL::UBIGINT AS record_key FROM episodes_from_stays('all') LIMIT 0;
-COMMENT ON TABLE derived_episode IS 'episodes_from_stays(area) for every service area (episode_area = all, somatikk, psykisk_helsevern, tsb), rebuilt after each import; record_key = the episode''s key for protected figures.';
+SELECT 'all'::VARCHAR AS episode_area, *, NULL::UBIGINT AS record_key, NULL::UBIGINT AS patient_record_key FROM episodes_from_stays('all') LIMIT 0;
+COMMENT ON TABLE derived_episode IS 'episodes_from_stays(area) for every service area (episode_area = all, somatikk, psykisk_helsevern, tsb), rebuilt after each import; record_key = the episode''s key, patient_record_key its patient''s key, for protected figures.';
 
 CREATE OR REPLACE MACRO episodes(area) AS TABLE
 SELECT * EXCLUDE (episode_area) FROM derived_episode WHERE episode_area = area;

@@ -131,6 +131,7 @@ export async function projectMetric(
       ageHigh,
       area: spec.defaults.area,
       group: query.group ?? 'all',
+      groupPatients: query.group !== undefined,
       vintage: data.vintage,
       alternatives: query.alternatives,
       ownThreshold: spec.countsNights ? ownRateThreshold.nights : ownRateThreshold.events,
@@ -154,7 +155,8 @@ export async function projectMetric(
           const sum = (column: string) => parts.reduce((total, i) => total + Number(columns[column]![i]), 0);
           const rateSource = parts.map((i) => columns.rate_source![i] as RateSource).reduce(widest);
           rows.push(projectionRow(spec, query, { label, alternative, year, baseYear, rateSource, protect, dailyRate },
-            { population: sum('population'), demography: sum('demography'), denominator: sum('denominator_demography') }));
+            { population: sum('population'), demography: sum('demography'), denominator: sum('denominator_demography'),
+              patients: query.group === undefined ? undefined : sum('patients_demography') }));
         }
     const response: ProjectionResponse = {
       metric: query.metric,
@@ -186,7 +188,7 @@ function projectionRow(
   spec: MetricDeclaration,
   query: ProjectionQuery,
   context: RowContext,
-  figures: { population: number; demography: number; denominator: number },
+  figures: { population: number; demography: number; denominator: number; patients?: number | undefined },
 ): ProjectionRow {
   const factor = (1 + query.changePercentPerYear / 100) ** (context.year - context.baseYear);
   const row: ProjectionRow = {
@@ -210,6 +212,10 @@ function projectionRow(
   if (spec.kind === 'share') {
     row.indexEpisodes = figures.denominator;
     row.indexEpisodesWithChange = figures.denominator * factor;
+  }
+  if (figures.patients !== undefined) {
+    row.patients = figures.patients;
+    row.patientsWithChange = figures.patients * factor;
   }
   if (context.protect) row.protected = true;
   return row;

@@ -8,6 +8,8 @@
 // municipality, alternative and year. Collaborations, the annual change, beds and cost are arithmetic
 // on these rows (engine.ts).
 import { baseAgeBands, type MetricDeclaration } from '../../contract/types.ts';
+import { cellKeySql } from '../disclosure/cell-key.ts';
+import { publishedCountSql } from '../metrics/protected-facts.ts';
 import { factCtesOf, type Target } from '../metrics/query-sql.ts';
 import { parseAge } from '../metrics/targets.ts';
 
@@ -25,6 +27,8 @@ export interface ProjectionShape {
   ageHigh: number;
   area: string;
   group: string;
+  /** Also project distinct patients per year with an episode whose main diagnosis is in `group`. */
+  groupPatients: boolean;
   vintage: string | null;
   alternatives: string[];
   /** A municipality's own rates need at least this many events (nights) in the base period. */
@@ -45,7 +49,8 @@ export function bandsWithin(ageLow: number, ageHigh: number): [number, number, n
 /**
  * Columns: municipality, alternative, year, rate_source ('own' | 'collaboration' | 'all'),
  * population (persons in the metric's ages), demography (expected events or nights per year),
- * denominator_demography (shares: the expected denominator, e.g. readmission index episodes).
+ * denominator_demography (shares: the expected denominator, e.g. readmission index episodes),
+ * patients_demography (groupPatients: expected distinct patients per year with an episode in the group).
  * One row per wanted municipality ×
  * alternative × year (base year and every projection year of the vintage), zeros where nobody lives.
  */
@@ -74,25 +79,29 @@ export function buildProjectionQuery(shape: ProjectionShape): { sql: string; par
   const bands = bandsWithin(shape.ageLow, shape.ageHigh).map(([band, low, high]) => `(${band}, ${low}, ${high})`);
   // Exact facts carry single ages; protected cells carry their band already.
   const band = shape.protect ? 'stratum' : `standard_stratum('broad', age)`;
+  const groupPatients = groupPatientCtes(shape, parameters);
   const alternatives = list('alternative', shape.alternatives.length > 0 ? shape.alternatives : ['']);
   const sql = `WITH ${ctes.join(',\n')},
 wanted(municipality) AS (SELECT * FROM (VALUES ${list('wanted', shape.wanted).join(', ')})),
 asked_alternative(alternative) AS (SELECT * FROM (VALUES ${alternatives.join(', ')})),
+${groupPatients},
 stratum(sex, band, band_low, band_high) AS (SELECT s.sex, b.* FROM (VALUES ('M'), ('K')) s(sex), (VALUES ${bands.join(', ')}) b(band, band_low, band_high)),
 counted AS (SELECT label AS municipality, sex, ${band}::INTEGER AS band, sum(numerator) AS events, coalesce(sum(denominator), 0) AS denominator_events
   FROM fact GROUP BY ALL),
 exposure AS (SELECT municipality_code AS municipality, sex, standard_stratum('broad', age)::INTEGER AS band, fsum(person_years) AS person_years
   FROM person_years($first_month::DATE, $last_month::DATE) WHERE age BETWEEN $age_low AND $age_high GROUP BY ALL),
 own AS (SELECT t.key AS municipality, s.sex, s.band, coalesce(c.events, 0) AS events,
-    coalesce(c.denominator_events, 0) AS denominator_events, coalesce(e.person_years, 0) AS person_years
+    coalesce(c.denominator_events, 0) AS denominator_events, coalesce(gp.patients, 0) AS patients, coalesce(e.person_years, 0) AS person_years
   FROM target t CROSS JOIN stratum s
   LEFT JOIN counted c ON c.municipality = t.key AND c.sex = s.sex AND c.band = s.band
+  LEFT JOIN group_patients gp ON gp.municipality = t.key AND gp.sex = s.sex AND gp.band = s.band
   LEFT JOIN exposure e ON e.municipality = t.key AND e.sex = s.sex AND e.band = s.band),
 -- A municipality in several collaborations pools with the first by id.
 home AS (SELECT municipality_code AS municipality, min(collaboration_id) AS collaboration FROM collaboration_member GROUP BY ALL),
 pooled_collaboration AS (SELECT h.collaboration, o.sex, o.band, sum(o.events) AS events, sum(o.denominator_events) AS denominator_events,
+    sum(o.patients) AS patients,
     fsum(o.person_years) AS person_years FROM own o JOIN home h USING (municipality) GROUP BY ALL),
-pooled_all AS (SELECT sex, band, sum(events) AS events, sum(denominator_events) AS denominator_events, fsum(person_years) AS person_years
+pooled_all AS (SELECT sex, band, sum(events) AS events, sum(denominator_events) AS denominator_events, sum(patients) AS patients, fsum(person_years) AS person_years
   FROM own GROUP BY ALL),
 collaboration_total AS (SELECT collaboration, sum(events) AS events FROM pooled_collaboration GROUP BY ALL),
 source AS (SELECT o.municipality, h.collaboration, sum(o.events) AS own_events, any_value(ct.events) AS collaboration_events
@@ -104,7 +113,9 @@ rate AS (SELECT o.municipality, c.rate_source, o.sex, o.band,
     coalesce(CASE c.rate_source WHEN 'own' THEN o.events / nullif(o.person_years, 0)
       WHEN 'collaboration' THEN pc.events / nullif(pc.person_years, 0) ELSE pa.events / nullif(pa.person_years, 0) END, 0) AS rate,
     coalesce(CASE c.rate_source WHEN 'own' THEN o.denominator_events / nullif(o.person_years, 0)
-      WHEN 'collaboration' THEN pc.denominator_events / nullif(pc.person_years, 0) ELSE pa.denominator_events / nullif(pa.person_years, 0) END, 0) AS denominator_rate
+      WHEN 'collaboration' THEN pc.denominator_events / nullif(pc.person_years, 0) ELSE pa.denominator_events / nullif(pa.person_years, 0) END, 0) AS denominator_rate,
+    coalesce(CASE c.rate_source WHEN 'own' THEN o.patients / nullif(o.person_years, 0)
+      WHEN 'collaboration' THEN pc.patients / nullif(pc.person_years, 0) ELSE pa.patients / nullif(pa.person_years, 0) END, 0) AS patient_rate
   FROM own o JOIN chosen c ON c.municipality = o.municipality
   LEFT JOIN pooled_collaboration pc ON pc.collaboration = c.collaboration AND pc.sex = o.sex AND pc.band = o.band
   JOIN pooled_all pa ON pa.sex = o.sex AND pa.band = o.band),
@@ -121,16 +132,43 @@ projected AS (SELECT p.municipality_code AS municipality, p.alternative, p.year,
 persons AS (SELECT r.municipality, a.alternative, $base_year::INTEGER AS year, r.sex, r.band, r.persons FROM registered r CROSS JOIN asked_alternative a
   UNION ALL SELECT * FROM projected),
 expected AS (SELECT p.municipality, p.alternative, p.year, fsum(p.persons) AS population,
-    fsum(p.persons * r.rate) AS demography, fsum(p.persons * r.denominator_rate) AS denominator_demography
+    fsum(p.persons * r.rate) AS demography, fsum(p.persons * r.denominator_rate) AS denominator_demography,
+    fsum(p.persons * r.patient_rate) AS patients_demography
   FROM persons p JOIN rate r ON r.municipality = p.municipality AND r.sex = p.sex AND r.band = p.band GROUP BY ALL),
 year_grid AS (SELECT $base_year::INTEGER AS year UNION SELECT DISTINCT year FROM population_projection
   WHERE vintage = $vintage AND year > $base_year AND alternative IN (SELECT alternative FROM asked_alternative))
 SELECT w.municipality, a.alternative, y.year, c.rate_source,
   coalesce(e.population, 0)::DOUBLE AS population, coalesce(e.demography, 0)::DOUBLE AS demography,
-  coalesce(e.denominator_demography, 0)::DOUBLE AS denominator_demography
+  coalesce(e.denominator_demography, 0)::DOUBLE AS denominator_demography, coalesce(e.patients_demography, 0)::DOUBLE AS patients_demography
 FROM wanted w CROSS JOIN asked_alternative a CROSS JOIN year_grid y
 JOIN chosen c ON c.municipality = w.municipality
 LEFT JOIN expected e ON e.municipality = w.municipality AND e.alternative = a.alternative AND e.year = y.year
 ORDER BY w.municipality, a.alternative, y.year`;
   return { sql, parameters };
+}
+
+/**
+ * `group_patients` (municipality, sex, band, patients): distinct patients per base year with at least one
+ * episode (acute or planned, however it ended) of the metric's service area whose main diagnosis is in
+ * the group, summed over the base years, so the rate is patients per person-year (a patient counted in
+ * each year they have such an episode). A patient-year counts once, where and as what their first such
+ * episode of the year was. Protected: each municipality × year × sex × band count is a base cell,
+ * perturbed by its patients' keys (never a distinct count over the whole period, which could be
+ * differenced against the yearly ones); the period's count is the sum of the published cells.
+ */
+function groupPatientCtes(shape: ProjectionShape, parameters: Parameters): string {
+  if (!shape.groupPatients)
+    return `group_patients(municipality, sex, band, patients) AS (SELECT NULL::VARCHAR, NULL::VARCHAR, NULL::INTEGER, 0::DOUBLE WHERE false)`;
+  Object.assign(parameters, { patient_area: shape.area, patient_group: shape.group, base_from: shape.base.from, base_to: shape.base.to });
+  const patients = shape.protect ? publishedCountSql('patients', 'patients_key') : 'patients';
+  return `group_patient_year AS (SELECT patient_id, year(admitted) AS year, arg_min(municipality_code, admitted) AS municipality,
+    arg_min(sex, admitted) AS sex, arg_min(age, admitted) AS age, any_value(patient_record_key) AS patient_record_key
+  FROM episodes($patient_area::VARCHAR)
+  WHERE year(admitted) BETWEEN $base_from AND $base_to AND in_diagnosis_group(main_diagnosis, $patient_group::VARCHAR)
+  GROUP BY patient_id, year(admitted)),
+group_patient_cell AS (SELECT municipality, year, sex, standard_stratum('broad', age)::INTEGER AS band,
+    count(*) AS patients, ${cellKeySql('patient_record_key')} AS patients_key
+  FROM group_patient_year WHERE age BETWEEN $age_low AND $age_high AND municipality IN (SELECT key FROM target) GROUP BY ALL),
+group_patient_published AS (SELECT municipality, sex, band, ${patients}::DOUBLE AS patients FROM group_patient_cell),
+group_patients AS (SELECT municipality, sex, band, sum(patients) AS patients FROM group_patient_published GROUP BY ALL)`;
 }

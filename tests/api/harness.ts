@@ -19,6 +19,8 @@ export interface ApiHarness extends StyringsdataApp {
   /** Create a user (password = "password-" + name) and log in; returns the bearer token. */
   userToken(name: string, role: Role, municipalities?: string[]): Promise<string>;
   get(path: string, token?: string | null, headers?: Record<string, string>): Promise<Response>;
+  /** GET that must answer 200 (the body is the failure message otherwise), parsed as JSON. */
+  json<T>(path: string, token: string): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -59,6 +61,11 @@ export async function apiHarness(
     },
     get: async (path, token, headers = {}) =>
       app.request(path, { headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers } }),
+    async json<T>(path: string, token: string) {
+      const response = await app.request(path, { headers: { authorization: `Bearer ${token}` } });
+      if (response.status !== 200) throw new Error(`GET ${path}: ${response.status} ${await response.text()}`);
+      return (await response.json()) as T;
+    },
     async close() {
       await built.auditLog.flush();
       built.runtime.cache.dispose();

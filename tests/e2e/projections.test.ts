@@ -54,6 +54,26 @@ describe('projections', () => {
     }
   });
 
+  it('an admin picks a diagnosis group and sees patients with an episode in it, as the API answers', async () => {
+    const t = await openPage(dashboard);
+    try {
+      const { page } = t;
+      await login(t, 'admin', '/projections?m=4204&metric=readmissions');
+      await page.getByTestId('projection-table').waitFor({ timeout: 30_000 });
+      await page.getByTestId('group-picker').selectOption('hjertesvikt');
+      await expect.poll(() => new URL(page.url()).searchParams.get('group')).toBe('hjertesvikt');
+      const answer = await apiFromPage<ProjectionResponse>(page, '/api/projections/readmissions?municipality=4204&group=hjertesvikt&alternative=MMMM,LLML,HHMH');
+      const main2040 = answer.rows.find((r) => r.municipality === '4204' && r.alternative === 'MMMM' && r.year === 2040)!;
+      expect(main2040.patients).toBeGreaterThan(0);
+      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toContain('Hjertesvikt');
+      await expect.poll(() => page.getByTestId('projection-table').textContent()).toContain('Pasienter med episode i gruppen');
+      await expect.poll(() => page.getByTestId('projection-table').textContent()).toContain(whole.format(main2040.patients!));
+      t.expectClean();
+    } finally {
+      await t.close();
+    }
+  });
+
   it('a viewer gets projections from protected figures, marked and explained', async () => {
     const t = await openPage(dashboard);
     try {

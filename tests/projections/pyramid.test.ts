@@ -40,11 +40,7 @@ beforeAll(async () => {
 });
 afterAll(() => api?.close());
 
-async function pyramid(token: string, query: string): Promise<PopulationPyramidResponse> {
-  const response = await api.get(`/api/projections/population?${query}`, token);
-  expect(response.status, await response.clone().text()).toBe(200);
-  return (await response.json()) as PopulationPyramidResponse;
-}
+const pyramid = (token: string, query: string) => api.json<PopulationPyramidResponse>(`/api/projections/population?${query}`, token);
 /** The non-zero groups of a place as "sex ageGroup" → persons. */
 const nonZero = (year: PyramidYear | null, place: string) =>
   Object.fromEntries(year!.rows.filter((r) => r.municipality === place && r.persons !== 0).map((r) => [`${r.sex} ${r.ageGroup}`, r.persons]));

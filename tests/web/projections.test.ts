@@ -165,6 +165,16 @@ describe('the table', () => {
     expect(table.map((r) => r[2]!.text)).toEqual(['Innbyggere i aldersgruppen', 'Bare demografi', 'Indeksopphold, bare demografi']);
     expect(texts(table[2]!.slice(4))).toEqual(['800', '896', nb('1~000'), nb('+25,0~%')]);
   });
+
+  it('adds patients with an episode in the group only when the answer has them (group=): 50 → 56 → 62,5', () => {
+    const grouped = { ...answer, metric: 'readmissions' as const, measure: 'events' as const, group: 'kols',
+      rows: rows.map((r) => ({ ...r, bedsDemography: undefined, bedsWithChange: undefined, patients: r.demography / 2, patientsWithChange: r.withChange / 2 })) };
+    const table = projectionTable(grouped, ['4204'], ['MMMM'], 'en', name).rows;
+    const patients = table.find((r) => r[2]!.text === 'Patients with an episode in the group, demography alone')!;
+    expect(texts(patients.slice(4))).toEqual(['50', '56', '63', '+25.0%']);
+    expect(table.some((r) => r[2]!.text.startsWith('Patients with an episode in the group, demography and'))).toBe(true);
+    expect(projectionTable(answer, ['4204'], ['MMMM'], 'en', name).rows.some((r) => r[2]!.text.startsWith('Patients'))).toBe(false);
+  });
 });
 
 describe('the fan', () => {
@@ -254,5 +264,13 @@ describe('the population pyramid (GET /api/projections/population)', () => {
     // 5 852 → 6 000; exactly 4 000 stays 4 000; 0,4 of a person (a band spread over ages) → 1.
     const largest = (persons: number) => pyramidExtent({ ageGroups: ['0–4'], today: { year: 2024, men: [-persons], women: [0] }, projected: null });
     expect([largest(5852), largest(4000), largest(0.4)]).toEqual([6000, 4000, 1]);
+  });
+});
+
+describe('the table\'s place column', () => {
+  it('writes a municipality as SSB does (number and name), a collaboration by its name alone', () => {
+    const collaboration = { ...answer, rows: answer.rows.map((r) => ({ ...r, municipality: r.municipality === '4204' ? 'knutepunkt' : r.municipality })) };
+    const table = projectionTable(collaboration, ['knutepunkt', '4215'], ['MMMM'], 'nb', (code) => (code === 'knutepunkt' ? 'Knutepunkt Sørlandet' : name(code)));
+    expect([...new Set(table.rows.map((r) => r[0]!.text))]).toEqual(['Knutepunkt Sørlandet', '4215 Lillesand']);
   });
 });

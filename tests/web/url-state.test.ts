@@ -42,6 +42,7 @@ describe('serializeState', () => {
     const state = {
       ...defaultState, place: 'kristiansand', metric: 'acute-admissions' as const, from: '2022-01', to: '2024-12', set: 'k1', unit: 'u1',
       breakdown: 'age' as const, lang: 'en' as const, alternatives: ['MMMM', 'HHMH'] as const, change: -1.5, occupancy: 90,
+      group: 'kols' as const,
     };
     expect(parseState(serializeState(state))).toEqual(state);
   });
@@ -82,5 +83,19 @@ describe('projection scenario in the URL', () => {
       'm=4204&alt=LLML%2CHHMH&change=-1&occ=80',
     );
     expect(serializeState({ ...defaultState, alternatives: ['MMMM', 'LLML', 'HHMH'], change: 0, occupancy: 85 })).toBe('');
+  });
+});
+
+describe('diagnosis group of a projection in the URL', () => {
+  it('reads a known group and ignores anything else (a typo, a case change, an injection)', () => {
+    expect(parseState('group=hjertesvikt').group).toBe('hjertesvikt');
+    for (const bad of ['group=Hjertesvikt', 'group=kol', 'group=', "group=kols'--", 'group=kols%00']) {
+      expect(parseState(bad).group).toBe(null);
+    }
+  });
+
+  it('writes the group after the scenario and leaves it out when none is chosen', () => {
+    expect(serializeState({ ...defaultState, place: '4204', change: -1, group: 'brudd' })).toBe('m=4204&change=-1&group=brudd');
+    expect(serializeState({ ...defaultState, group: null })).toBe('');
   });
 });

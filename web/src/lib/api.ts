@@ -103,7 +103,7 @@ export const api = {
     request<CompareResponse>(`/api/compare/${metric}${query(params)}`),
   /** Expected use from SSB's population projections (issue 13): `municipality` a comma list of codes or
    *  collaboration ids, `base` e.g. 2023-2025, `change` percent per year, `occupancy` percent. */
-  projections: (metric: MetricId, params: { municipality?: string; base?: string; alternative?: string; change?: number; occupancy?: number }) =>
+  projections: (metric: MetricId, params: { municipality?: string; base?: string; alternative?: string; change?: number; occupancy?: number; group?: string }) =>
     request<ProjectionResponse>(`/api/projections/${metric}${query(params)}`),
   /** Population by sex and 5-year age group, registered today and projected for `year` (default 2040). */
   populationPyramid: (params: { municipality: string; year?: number; alternative?: string }) =>

@@ -60,6 +60,8 @@ type Quantity =
   | 'withChange'
   | 'indexEpisodes'
   | 'indexEpisodesWithChange'
+  | 'patients'
+  | 'patientsWithChange'
   | 'bedsDemography'
   | 'bedsWithChange'
   | 'costNok'
@@ -106,6 +108,8 @@ export function quantitiesOf(data: ProjectionResponse): Quantity[] {
     ...(nights && scenario ? (['bedsWithChange'] as const) : []),
     ...(data.rows.some((r) => r.indexEpisodes != null) ? (['indexEpisodes'] as const) : []),
     ...(scenario && data.rows.some((r) => r.indexEpisodesWithChange != null) ? (['indexEpisodesWithChange'] as const) : []),
+    ...(data.rows.some((r) => r.patients != null) ? (['patients'] as const) : []),
+    ...(scenario && data.rows.some((r) => r.patientsWithChange != null) ? (['patientsWithChange'] as const) : []),
     ...(data.rows.some((r) => r.costNok != null) ? (['costNok'] as const) : []),
     ...(scenario && data.rows.some((r) => r.costWithChangeNok != null) ? (['costWithChangeNok'] as const) : []),
   ];
@@ -119,6 +123,8 @@ const quantityLabel: Record<Quantity, MessageKey> = {
   bedsWithChange: 'projections.q.bedsWithChange',
   indexEpisodes: 'projections.q.indexEpisodes',
   indexEpisodesWithChange: 'projections.q.indexEpisodesWithChange',
+  patients: 'projections.q.patients',
+  patientsWithChange: 'projections.q.patientsWithChange',
   costNok: 'projections.q.cost',
   costWithChangeNok: 'projections.q.costWithChange',
 };
@@ -167,12 +173,14 @@ export function projectionTable(
     const sourceText = sourceKey ? t(sourceKey) : '';
     const isProtected = placeRows.some((r) => r.protected);
     anyProtected ||= isProtected;
+    // Municipalities by number and name, as SSB writes them ("4204 Kristiansand"); a collaboration by its name.
+    const label = /^\d{4}$/.test(place) ? `${place} ${name(place)}`.trim() : name(place);
     for (const alternative of alternatives) {
       for (const quantity of quantitiesOf(data)) {
         const values = years.map((year) => valueAt(data.rows, place, alternative, year, quantity, baseYear));
         const percent = changePercent(values[0], values[values.length - 1]);
         rows.push([
-          { text: `${place} ${name(place)}`.trim(), csv: `${place} ${name(place)}`.trim() },
+          { text: label, csv: label },
           { text: alternativeName(alternative, lang), csv: alternative },
           { text: t(quantityLabel[quantity], change), csv: t(quantityLabel[quantity], change) },
           { text: sourceText, csv: sourceText },

@@ -3,7 +3,7 @@
 // throws: a mistyped or stale parameter falls back to its default instead of breaking the page.
 // Pure functions, tested in tests/web/url-state.test.ts.
 import { defaultTargetOccupancy, projectionAlternatives } from '../../../contract/projections.ts';
-import { metricIds, type MetricId } from '../../../contract/types.ts';
+import { diagnosisGroups, metricIds, type DiagnosisGroup, type MetricId } from '../../../contract/types.ts';
 import { languages, type Lang } from './format.ts';
 
 export type Breakdown = 'none' | 'group' | 'age';
@@ -34,6 +34,8 @@ export interface ViewState {
   change: number;
   /** Target occupancy for beds needed, percent. */
   occupancy: number;
+  /** Diagnosis group of a projection (readmissions); null = none (the metric's whole population). */
+  group: DiagnosisGroup | null;
 }
 
 export const defaultState: ViewState = {
@@ -48,6 +50,7 @@ export const defaultState: ViewState = {
   alternatives: projectionAlternatives,
   change: 0,
   occupancy: defaultTargetOccupancy,
+  group: null,
 };
 
 const code = /^[A-Za-z0-9_-]{1,64}$/;
@@ -65,6 +68,7 @@ const keys = {
   alternatives: 'alt',
   change: 'change',
   occupancy: 'occ',
+  group: 'group',
   lang: 'lang',
 } as const;
 
@@ -110,6 +114,7 @@ export function parseState(search: URLSearchParams | string): ViewState {
     alternatives: parseAlternatives(get(keys.alternatives)),
     change: parseNumber(get(keys.change), -changeLimit, changeLimit, 1, defaultState.change),
     occupancy: parseNumber(get(keys.occupancy), occupancyRange.min, occupancyRange.max, 0, defaultState.occupancy),
+    group: (diagnosisGroups as readonly string[]).includes(get(keys.group) ?? '') ? (get(keys.group) as DiagnosisGroup) : defaultState.group,
   };
 }
 
