@@ -257,6 +257,7 @@ export const openApiDocument = {
           defaults: { type: 'object', properties: { age: { type: 'string' }, area: { type: 'string', enum: serviceAreas } } },
           followUpDays: { type: 'integer', description: 'Days after a month ends before its figures are final.' },
           countsNights: { type: 'boolean', description: 'Counts nights (not independent events): compared without a funnel.' },
+          unitOccupancy: { type: 'string', enum: metricIds, description: 'The per-unit occupancy metric whose bed-days these nights are (kad-bed-days: kad-occupancy).' },
           ageBands: { type: 'array', items: { type: 'string' } },
           definition: { type: 'object', description: 'The definition in words (the opening comment of the metric SQL file).', properties: { nb: { type: 'string' }, en: { type: 'string' } } },
         },

@@ -85,6 +85,9 @@ export interface MetricDeclaration {
   followUpDays: number;
   /** The metric counts nights, which are not independent events: no count model, so no funnel. */
   countsNights: boolean;
+  /** The per-unit occupancy metric whose bed-days these nights are (KAD bed-days → KAD occupancy): a
+   *  projection of this metric shows each unit's beds today and ahead (web/src/lib/kad-capacity.ts). */
+  unitOccupancy?: string;
 }
 
 const everyGrainButDay = ['month', 'quarter', 'year', 'total'] as const;
@@ -194,6 +197,7 @@ export const metricCatalogue = [
     ageBands: lifeStages,
     followUpDays: 0,
     countsNights: true,
+    unitOccupancy: 'kad-occupancy',
   },
   {
     id: 'kad-length-of-stay',

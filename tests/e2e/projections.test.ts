@@ -3,6 +3,7 @@
 // figures come from the API's own answer, formatted here with Intl, never with the page's helpers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PopulationPyramidResponse, ProjectionResponse } from '../../contract/projections.ts';
+import type { MetricResponse } from '../../contract/types.ts';
 import { apiFromPage, login, openPage, paintedPixels, startDashboard, type Dashboard } from './harness.ts';
 
 let dashboard: Dashboard;
@@ -45,6 +46,18 @@ describe('projections', () => {
       expect(pyramid.projected!.rows.reduce((sum, r) => sum + r.persons, 0)).toBeGreaterThan(0);
       await expect.poll(() => page.getByTestId('pyramid-chart').count()).toBe(1);
       await expect.poll(() => paintedPixels(page, '[data-testid="pyramid-chart"]')).toBeGreaterThan(500);
+      // Each KAD unit serving the collaboration: beds and occupancy in the base year, from the unit's own
+      // occupancy answer, then the beds needed ahead.
+      const units = await apiFromPage<{ unit: string; name: string; municipalities: string[] }[]>(page, '/api/units');
+      const collaborations = await apiFromPage<{ id: string; municipalities: string[] }[]>(page, '/api/collaborations');
+      const members = collaborations.find((c) => c.id === 'knutepunkt-sorlandet')!.municipalities;
+      const serving = units.filter((u) => u.municipalities.some((m) => members.includes(m)));
+      expect(serving.length).toBeGreaterThan(0);
+      const baseYear = Math.min(...answer.rows.map((r) => r.year));
+      const occupancy = await apiFromPage<MetricResponse>(page, `/api/metrics/kad-occupancy?unit=${serving[0]!.unit}&from=${baseYear}-01&to=${baseYear}-12&by=total`);
+      const percent = new Intl.NumberFormat('nb-NO', { style: 'percent', maximumFractionDigits: 0 }).format(occupancy.rows[0]!.value! / 100);
+      await expect.poll(() => page.getByTestId('unit-capacity').textContent(), { timeout: 30_000 }).toContain(`${serving[0]!.name}: i dag`);
+      expect(await page.getByTestId('unit-capacity').textContent()).toContain(`${percent} belegg (${baseYear}); ved dagens bruk trengs`);
       // The table holds the API's main-alternative 2040 figure for the collaboration, in bokmål digits.
       await expect.poll(() => page.getByTestId('projection-table').textContent()).toContain(whole.format(main2040.demography));
       await t.screenshot('projections');
