@@ -15,7 +15,7 @@ import { logSql, maxReplacedLines, recordAttempt, replacedPopulation, type LogEn
 import { sqlString } from './sql-quote.ts';
 import { looksLikeJson, readJsonStat } from './ssb-jsonstat.ts';
 import { looksLikeStatBankCsv, readStatBankCsv } from './ssb-statbank.ts';
-import { stagedColumns, stageSsbTable, type StagedTable } from './ssb-stage.ts';
+import { stagedColumns, stagedSelect, stageSsbTable, type StagedTable } from './ssb-stage.ts';
 import type { Read, SsbFormat, SsbTable } from './ssb-table.ts';
 
 /** The import attempt as import.ts keeps it. */
@@ -85,8 +85,6 @@ async function load(warehouse: Warehouse, attempt: SsbAttempt, staged: StagedTab
   const { connection, entry, result } = attempt;
   const id = entry.importId;
   const columns = stagedColumns[staged.target];
-  const read = `read_csv(${sqlString(staged.path)}, header = false, auto_detect = false, delim = ',', quote = '"', escape = '"',
-    columns = {${columns.map(([name, type]) => `'${name}': '${type}'`).join(', ')}})`;
   await createRejectedTable(connection, staged.errors);
   const outcome = await inTransaction(connection, async () => {
     let replaced: string[] = [];
@@ -98,7 +96,7 @@ async function load(warehouse: Warehouse, attempt: SsbAttempt, staged: StagedTab
     }
     const inserted = Number(
       (await connection.run(`INSERT INTO ${staged.target} (${columns.map(([name]) => name).join(', ')}, import_id)
-        SELECT *, ${id} FROM ${read}`)).rowsChanged,
+        SELECT *, ${id} FROM (${stagedSelect(staged)})`)).rowsChanged,
     );
     if (staged.target === 'population') {
       replaced = await replacedPopulation(connection, id);

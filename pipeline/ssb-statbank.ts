@@ -32,10 +32,11 @@ export async function readStatBankCsv(path: string, encoding: Encoding): Promise
   let title = '';
   let header: StatBankHeader | null = null;
   const lookups: Map<string, number>[] = [];
-  const cells: number[][] = [];
-  const values: (number | null)[] = [];
-  const lineNumbers: number[] = [];
-  const valueColumns: number[] = [];
+  // Per row: its stub categories and its line; per value (row-major, a row's value columns in order):
+  // the value. Typed arrays: a national table has millions of values (bench/ssb.ts).
+  const stubCells: GrowingArray<Int32Array>[] = [];
+  const rowLines = new GrowingArray(Int32Array);
+  const values = new GrowingArray(Float64Array);
   const errors: ImportError[] = [];
   for await (const rawLine of lines) {
     lineNumber++;
@@ -49,7 +50,7 @@ export async function readStatBankCsv(path: string, encoding: Encoding): Promise
       const read = readHeader(line, lineNumber);
       if (!read.ok) return read;
       header = read.value;
-      header.dimensions.forEach(() => (lookups.push(new Map()), cells.push([])));
+      header.stub.forEach(() => (lookups.push(new Map()), stubCells.push(new GrowingArray(Int32Array))));
       continue;
     }
     const fields = splitRecord(line, header.delimiter);
@@ -57,26 +58,22 @@ export async function readStatBankCsv(path: string, encoding: Encoding): Promise
       errors.push({ line: lineNumber, column: null, message: `the row has ${fields.length} values but the header ${header.width}` });
       continue;
     }
-    const stub = header.stub.map((d) => {
+    for (const d of header.stub) {
       const text = fields[d]!.trim();
       let index = lookups[d]!.get(text);
       if (index === undefined) {
-        index = header!.dimensions[d]!.categories.push({ code: text, label: text.replace(/^(?:K-)?\d+\s+/, ''), line: lineNumber }) - 1;
+        index = header.dimensions[d]!.categories.push({ code: text, label: text.replace(/^(?:K-)?\d+\s+/, ''), line: lineNumber }) - 1;
         lookups[d]!.set(text, index);
       }
-      return index;
-    });
-    for (const column of header.valueColumns) {
-      stub.forEach((index, d) => cells[d]!.push(index));
-      column.categories.forEach((index, i) => cells[header!.stub.length + i]!.push(index));
-      values.push(valueOf(fields[column.index]!));
-      lineNumbers.push(lineNumber);
-      valueColumns.push(column.index);
+      stubCells[d]!.push(index);
     }
+    rowLines.push(lineNumber);
+    for (const column of header.valueColumns) values.push(valueOf(fields[column.index]!) ?? noValue);
   }
   if (!header) return { ok: false, errors: [{ line: null, column: null, message: 'the file has no header line ("region";"kjønn";"alder";"år";…)' }] };
   if (errors.length > 0) return { ok: false, errors };
-  const { dimensions, names } = header;
+  const { dimensions, names, stub, valueColumns } = header;
+  const perRow = valueColumns.length;
   return {
     ok: true,
     value: {
@@ -85,17 +82,47 @@ export async function readStatBankCsv(path: string, encoding: Encoding): Promise
       updated: null,
       dimensions,
       cellCount: values.length,
-      valueColumn: header.valueColumns.length === 1 ? names[header.valueColumns[0]!.index]! : 'value',
-      columnOf: (position) => names[valueColumns[position - 1]!] ?? 'value',
+      valueColumn: perRow === 1 ? names[valueColumns[0]!.index]! : 'value',
+      columnOf: (position) => names[valueColumns[(position - 1) % perRow]!.index] ?? 'value',
       forEachCell(visit) {
         const categories = new Int32Array(dimensions.length);
-        for (let i = 0; i < values.length; i++) {
-          for (let d = 0; d < dimensions.length; d++) categories[d] = cells[d]![i]!;
-          visit(categories, values[i]!, lineNumbers[i]!, i + 1);
+        const cells = stubCells.map((c) => c.view());
+        const lineOf = rowLines.view();
+        const all = values.view();
+        for (let i = 0; i < all.length; i++) {
+          const row = Math.floor(i / perRow);
+          const column = valueColumns[i - row * perRow]!;
+          for (let d = 0; d < stub.length; d++) categories[d] = cells[d]![row]!;
+          for (let h = 0; h < column.categories.length; h++) categories[stub.length + h] = column.categories[h]!;
+          const value = all[i]!;
+          visit(categories, value === noValue ? null : value, lineOf[row]!, i + 1);
         }
       },
     },
   };
+}
+
+/** An empty value (SSB's "..", "." or ":"): never a number a file can give (valueOf reads digits only). */
+const noValue = Number.NEGATIVE_INFINITY;
+
+/** A typed array that doubles as it fills. */
+class GrowingArray<T extends Int32Array | Float64Array> {
+  private data: T;
+  length = 0;
+  constructor(private readonly make: { new (length: number): T }) {
+    this.data = new make(1024);
+  }
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const bigger = new this.make(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.length++] = value;
+  }
+  view(): T {
+    return this.data.subarray(0, this.length) as T;
+  }
 }
 
 /** A column of values and the categories its header gives (year, variable) in the dimensions after the stub. */
