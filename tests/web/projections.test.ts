@@ -211,6 +211,17 @@ describe('beds and scenarios in words', () => {
       { label: nb('Demografi og −1,0 % per år'), text: nb('2025: 100 → 2030: 107 → 2040: 108 (+7,5~%)') },
     ]);
   });
+
+  it('adds the patients of a diagnosis group, alone and with the change, when the answer has them', () => {
+    // Patients 40 → 44 (2030) → 50 (2040): +25,0 %; with −1 %/year 50 × 0,86006 = 43,0 (+7,5 %).
+    const patients: Record<number, [number, number]> = { 2025: [40, 40], 2030: [44, 41.8], 2040: [50, 43] };
+    const grouped = { ...answer, rows: answer.rows.map((r) => (r.municipality === '4204' && r.alternative === 'MMMM' && patients[r.year]
+      ? { ...r, patients: patients[r.year]![0], patientsWithChange: patients[r.year]![1] } : r)) };
+    expect(scenarioSummary(grouped, '4204', all, 'nb').slice(2)).toEqual([
+      { label: 'Pasienter med episode i gruppen, bare demografi', text: nb('2025: 40 → 2030: 44 → 2040: 50 (+25,0~%)') },
+      { label: nb('Pasienter med episode i gruppen, demografi og −1,0 % per år'), text: nb('2025: 40 → 2030: 42 → 2040: 43 (+7,5~%)') },
+    ]);
+  });
 });
 
 describe('the population pyramid (GET /api/projections/population)', () => {

@@ -287,5 +287,10 @@ export function scenarioSummary(data: ProjectionResponse, place: string, shown: 
   return [
     { label: translate(lang, 'projections.q.demography'), text: line('demography') },
     ...(data.changePercentPerYear !== 0 ? [{ label: translate(lang, 'projections.q.withChange', { percent }), text: line('withChange') }] : []),
+    // A diagnosis group's patients (the seed's "people with diabetes 625 → 1 048"), beside the events.
+    ...(data.rows.some((r) => r.patients != null) ? [{ label: translate(lang, 'projections.q.patients'), text: line('patients') }] : []),
+    ...(data.changePercentPerYear !== 0 && data.rows.some((r) => r.patientsWithChange != null)
+      ? [{ label: translate(lang, 'projections.q.patientsWithChange', { percent }), text: line('patientsWithChange') }]
+      : []),
   ];
 }
