@@ -62,8 +62,9 @@ export function unitCapacity(
     year: baseYear,
     bedsToday: occupancy.denominator / days,
     occupancyToday: occupancy.value,
+    // The base year first: beds at the target occupancy today, beside the beds the unit has.
     needed: years
-      .filter((year) => year > baseYear)
+      .filter((year) => year >= baseYear)
       .map((year) => ({
         year,
         beds: bedsAt(catchment(catchmentProjection, unit, alternative, year, 'demography', baseYear)),
@@ -73,7 +74,7 @@ export function unitCapacity(
   };
 }
 
-/** "Sørlandet KAD: today 14 beds at 57 % (2025); at today's use 2030 needs 17, 2040 needs 21 (at 85 % occupancy)." */
+/** "Sørlandet KAD: today 21 beds at 57 % (2025); at today's use it needs 15 in 2025, 16 in 2030, 19 in 2040 (at 85 % occupancy)." */
 export function unitCapacitySentence(capacity: UnitCapacity, targetPercent: number, changePercent: number, lang: Lang): string {
   const mark = capacity.protected ? '*' : '';
   const list = (field: 'beds' | 'bedsWithChange') =>
