@@ -12,12 +12,12 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import pino from 'pino';
-import { createUser, findUser } from '../api/auth/users.ts';
+import { benchUserToken } from './lib/bench-user.ts';
 import { declarationOf } from '../contract/types.ts';
 import * as engine from '../api/metrics/engine.ts';
 import { buildMetricQuery } from '../api/metrics/query-sql.ts';
 import { monthStart, municipalityTargets, parseAge, readTargetDirectory, unitTargets } from '../api/metrics/targets.ts';
-import { startServer, type RunningServer } from '../api/server.ts';
+import { startServer } from '../api/server.ts';
 import { metricIds, type MetricId, type MetricQuery } from '../contract/types.ts';
 import { generateFixtures } from '../fixtures/generate.ts';
 import { openWarehouse } from '../pipeline/db.ts';
@@ -47,7 +47,7 @@ const server = await startServer({
   logger: pino({ level: 'silent' }),
   app: { auditBatchDelayMs: 1000 },
 });
-const token = await benchToken(server);
+const token = await benchUserToken(server, 'bench', 'analyst');
 const through = (await engine.dataThrough(server.runtime.services.warehouse))?.slice(0, 7) ?? '2024-12';
 const from = `${Number(through.slice(0, 4)) - 2}-01`;
 
@@ -169,17 +169,6 @@ async function benchDatabase(): Promise<string> {
   warehouse.close();
   renameSync(building, file);
   return file;
-}
-
-async function benchToken(running: RunningServer): Promise<string> {
-  const store = running.runtime.services.privateStore;
-  if (!(await findUser(store, 'bench'))) await createUser(store, { username: 'bench', password: 'bench-password', role: 'analyst' });
-  const response = await fetch(`${running.url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'bench', password: 'bench-password' }),
-  });
-  return ((await response.json()) as { token: string }).token;
 }
 
 /** The bare DuckDB query underneath an endpoint: the very statement the engine builds, run directly. */

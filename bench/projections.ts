@@ -16,9 +16,9 @@ import { copyFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { createUser } from '../api/auth/users.ts';
 import { projectableMetrics, projectMetric } from '../api/projections/engine.ts';
 import { startServer } from '../api/server.ts';
+import { benchUserToken } from './lib/bench-user.ts';
 import { declarationOf, type MetricId, type Role } from '../contract/types.ts';
 import { openWarehouse } from '../pipeline/db.ts';
 import { demoDatabaseCopy } from '../tests/helpers/demo.ts';
@@ -51,15 +51,7 @@ const server = await startServer({
   logger: pino({ level: 'silent' }),
   app: { auditBatchDelayMs: 1000, metricLimits: { timeoutMs: 120_000 } },
 });
-const tokenFor = async (username: string, role: Role) => {
-  await createUser(server.runtime.services.privateStore, { username, password: `${username}-password`, role });
-  const response = await fetch(`${server.url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: `${username}-password` }),
-  });
-  return ((await response.json()) as { token: string }).token;
-};
+const tokenFor = (username: string, role: Role) => benchUserToken(server, username, role);
 const tokens = { analyst: await tokenFor('bench-analyst', 'analyst'), viewer: await tokenFor('bench-viewer', 'viewer') };
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

@@ -8,8 +8,8 @@ import '../api/threadpool.ts';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { createUser } from '../api/auth/users.ts';
 import { startServer } from '../api/server.ts';
+import { benchUserToken } from './lib/bench-user.ts';
 import type { Role } from '../contract/types.ts';
 import { demoDatabaseCopy } from '../tests/helpers/demo.ts';
 
@@ -24,15 +24,7 @@ const server = await startServer({
   logger: pino({ level: 'silent' }),
   app: { auditBatchDelayMs: 1000 },
 });
-const tokenFor = async (username: string, role: Role) => {
-  await createUser(server.runtime.services.privateStore, { username, password: `${username}-password`, role });
-  const response = await fetch(`${server.url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: `${username}-password` }),
-  });
-  return ((await response.json()) as { token: string }).token;
-};
+const tokenFor = (username: string, role: Role) => benchUserToken(server, username, role);
 const exact = await tokenFor('bench-analyst', 'analyst');
 const protectedToken = await tokenFor('bench-viewer', 'viewer');
 

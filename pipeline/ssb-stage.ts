@@ -46,6 +46,8 @@ export interface StagedTable {
 export type Staging = { ok: true; staged: StagedTable } | { ok: false; errors: ImportError[]; target: SsbTarget | null };
 
 const maxErrors = 1000;
+/** Cells of one table (the product of its dimensions' sizes): 2^31, a bit each is 256 MiB at most. */
+export const maxCells = 2 ** 31;
 const text = (value: string) => sqlString(value);
 
 export async function stageSsbTable(
@@ -101,6 +103,12 @@ export async function stageSsbTable(
     return value;
   });
   const alternatives = alternativeDim >= 0 ? table.dimensions[alternativeDim]!.categories.map((c) => alternativeCode(c) ?? c.code) : [];
+  // A value is staged by its cell number in the cube, and a CSV's repeated rows are found by a bit per
+  // cell: both need the cube bounded (SSB's national projection has 6.6 M cells).
+  const sizes = table.dimensions.map((d) => d.categories.length);
+  const cellCount = sizes.reduce((product, size) => product * size, 1);
+  if (cellCount > maxCells)
+    errors.push({ line: null, column: null, message: `the table's categories (${table.dimensions.map((d) => `${d.categories.length} ${d.id}`).join(' × ')}) span ${cellCount.toExponential(2)} cells; at most ${maxCells} are read in one file: split it, e.g. by region` });
   if (errors.length > 0) return { ok: false, errors, target };
 
   const staged: StagedTable = {
@@ -116,7 +124,6 @@ export async function stageSsbTable(
     warnings: [],
   };
   // Dimension d's category number is (cell // strides[d]) % sizes[d]; SQL lists are 1-based.
-  const sizes = table.dimensions.map((d) => d.categories.length);
   const strides = sizes.map((_, d) => sizes.slice(d + 1).reduce((product, size) => product * size, 1));
   const pick = (dimension: SsbDimension, list: (string | number | undefined)[]) => {
     const d = table.dimensions.indexOf(dimension);
@@ -140,7 +147,7 @@ export async function stageSsbTable(
   const r = table.dimensions.indexOf(region!);
   const skippedRegions = new Map<string, number>();
   let empty = 0;
-  const duplicates = table.format === 'statbank-csv' ? new DuplicateFinder(table.dimensions.map((d) => d.categories.length)) : null;
+  const duplicates = table.format === 'statbank-csv' ? new DuplicateFinder(cellCount) : null;
   const file = openSync(staged.path, 'w', 0o600);
   try {
     let chunk = '';
@@ -148,19 +155,19 @@ export async function stageSsbTable(
       const regionPart = regionParts[categories[r]!]!;
       if ('skip' in regionPart) return void skippedRegions.set(regionPart.skip, (skippedRegions.get(regionPart.skip) ?? 0) + 1);
       if (value === null) return void empty++;
+      let cell = 0;
+      for (let d = 0; d < categories.length; d++) cell += categories[d]! * strides[d]!;
       const problem =
         Number.isNaN(value) ? 'is not a number'
         : value < 0 ? `is ${value}, below 0`
         : target === 'population' && !Number.isInteger(value) ? `is ${value}, not a whole number of persons`
-        : duplicates?.seen(categories) ? 'repeats an earlier row with the same region, sex, age, year and variable'
+        : duplicates?.seen(cell) ? 'repeats an earlier row with the same region, sex, age, year and variable'
         : null;
       if (problem) {
         staged.rejectedLines++;
         if (staged.errors.length < maxErrors) staged.errors.push({ line, column: table.columnOf?.(position) ?? table.valueColumn, message: `${describeCell(table, categories, position)} ${problem}` });
         return;
       }
-      let cell = 0;
-      for (let d = 0; d < categories.length; d++) cell += categories[d]! * strides[d]!;
       // JSON-stat's "line" is the value's position, which the cell number already is (less one).
       chunk += table.format === 'json-stat' ? `${cell},${value},\n` : `${cell},${value},${line}\n`;
       staged.rowsWritten++;
@@ -198,20 +205,16 @@ async function municipalityCodes(connection: DuckDBConnection): Promise<Map<stri
   return new Map(rows.map(([code, current]) => [String(code), String(current)]));
 }
 
-/** A CSV can repeat a row (a cube cannot): one bit per combination of categories. */
+/** A CSV can repeat a row (a cube cannot): one bit per cell of the cube. */
 class DuplicateFinder {
-  private readonly bits: Uint8Array | null;
-  constructor(private readonly sizes: number[]) {
-    const cells = sizes.reduce((p, n) => p * n, 1);
-    this.bits = cells <= 2 ** 31 ? new Uint8Array(Math.ceil(cells / 8)) : null;
+  private readonly bits: Uint8Array;
+  constructor(cells: number) {
+    this.bits = new Uint8Array(Math.ceil(cells / 8));
   }
-  seen(categories: ArrayLike<number>): boolean {
-    if (!this.bits) return false;
-    let index = 0;
-    for (let d = 0; d < this.sizes.length; d++) index = index * this.sizes[d]! + categories[d]!;
-    const mask = 1 << (index & 7);
-    const was = (this.bits[index >>> 3]! & mask) !== 0;
-    this.bits[index >>> 3]! |= mask;
+  seen(cell: number): boolean {
+    const mask = 1 << (cell & 7);
+    const was = (this.bits[cell >>> 3]! & mask) !== 0;
+    this.bits[cell >>> 3]! |= mask;
     return was;
   }
 }

@@ -192,9 +192,13 @@ function readHeader(line: string, lineNumber: number): Read<StatBankHeader> {
   const variables = heading.some((h) => h!.variable !== '');
   if (variables && has('contents')) return fail('the header names statistikkvariabel both as a column and in the value columns\' headers');
   if (variables) headed.push({ id: 'statistikkvariabel', role: 'contents', categories: [] });
+  // One lookup per heading dimension: a header may have many thousand columns.
+  const known = new Map<SsbDimension, Map<string, number>>(headed.map((d) => [d, new Map()]));
   const categoryIn = (dimension: SsbDimension, code: string) => {
-    const found = dimension.categories.findIndex((c) => c.code === code);
-    return found >= 0 ? found : dimension.categories.push({ code, label: code, line: lineNumber }) - 1;
+    const index = known.get(dimension)!;
+    let found = index.get(code);
+    if (found === undefined) index.set(code, (found = dimension.categories.push({ code, label: code, line: lineNumber }) - 1));
+    return found;
   };
   const valueColumns = heading.map((h, i) => ({
     index: stubEnd + i,

@@ -245,3 +245,21 @@ describe("StatBank's wide CSV layout", () => {
     expect(await rows(warehouse, `SELECT count(*)::INTEGER AS n FROM population_projection WHERE vintage IN ('2016', '2014')`)).toEqual([{ n: 0 }]);
   });
 });
+
+describe('a table too large to stage', () => {
+  it('refuses a file whose categories span more than 2^31 cells, naming the sizes, before reading a value', async () => {
+    // 1 000 rows, each with its own region label (all Kristiansand), age band and variable, two years
+    // and sexes: 1 000 × 2 × 1 000 × 1 000 × 2 = 4 × 10^9 cells, from a file of 90 kB. Cell numbers
+    // (and the bit per cell that finds repeated rows) need the cube bounded.
+    const bands = Array.from({ length: 121 }, (_, from) => Array.from({ length: 121 - from }, (_, span) => `${from}-${from + span}`)).flat();
+    const lines = ['"region";"kjønn";"alder";"statistikkvariabel";"år";"14288: Framskrevet folkemengde"'];
+    for (let i = 0; i < 1000; i++)
+      lines.push(`"4204 Kristiansand ${i}";"${i % 2 ? 'Menn' : 'Kvinner'}";"${bands[i]}";"Hovedalternativet (MMMM) ${i}";"${2030 + (i % 2)}";1`);
+    const result = await importFile(warehouse, write('framskriving_2012.csv', Buffer.from(lines.join('\n'))));
+    expect(result).toMatchObject({ status: 'rejected', rowsImported: 0 });
+    expect(result.errors[0]!.message).toBe(
+      'the table\'s categories (1000 region × 2 kjønn × 1000 alder × 1000 statistikkvariabel × 2 år) span 4.00e+9 cells; at most 2147483648 are read in one file: split it, e.g. by region',
+    );
+    expect(await rows(warehouse, `SELECT count(*)::INTEGER AS n FROM population_projection WHERE vintage = '2012'`)).toEqual([{ n: 0 }]);
+  });
+});
