@@ -23,14 +23,16 @@ import {
 import { badRequest } from '../http-error.ts';
 import type { ReferenceData } from '../reference.ts';
 import { intoWindow, periodOutsideWindow, type PeriodWindow } from './bounds.ts';
+import type { TargetDirectory } from './targets.ts';
 
 const month = z
   .string()
   .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month written YYYY-MM with the month 01–12, e.g. 2024-01');
 
-const codeList = (what: string) =>
+/** A comma-separated list of ids, each once (municipality=, unit=; the projections' routes too). */
+export const codeList = (what: string, whenMissing?: string) =>
   z
-    .string()
+    .string(whenMissing ? { error: (issue) => (issue.input === undefined ? whenMissing : undefined) } : undefined)
     .regex(/^[A-Za-z0-9_-]+(,[A-Za-z0-9_-]+)*$/, `must be a comma-separated list of ${what}`)
     .transform((value) => [...new Set(value.split(','))]);
 
@@ -110,15 +112,7 @@ export function toMetricQuery(
   window: PeriodWindow,
 ): MetricQuery {
   const municipalities = params.municipality ?? [];
-  const unknown = municipalities.filter(
-    (code) => !reference.directory.countedUnder.has(code) && !reference.directory.members.has(code),
-  );
-  if (unknown.length > 0)
-    throw badRequest(
-      `municipality: unknown municipality code or collaboration id ${unknown.map((u) => `"${truncate(u)}"`).join(', ')}` +
-        ' (use current 4-digit codes or an id from /api/collaborations)',
-      'unknown_municipality',
-    );
+  requireKnownPlaces(municipalities, reference.directory);
   const declaration = declarationOf(metric)!;
   for (const name of metricParameterNames)
     if (params[name] !== undefined && !(declaration.parameters as readonly string[]).includes(name))
@@ -149,6 +143,17 @@ export function toMetricQuery(
   if (params.area) query.area = params.area;
   if (params.standard) query.standard = params.standard;
   return query;
+}
+
+/** Every code a current or historical municipality code or a collaboration id, else a 400 naming the unknown ones. */
+export function requireKnownPlaces(codes: readonly string[], directory: TargetDirectory): void {
+  const unknown = codes.filter((code) => !directory.countedUnder.has(code) && !directory.members.has(code));
+  if (unknown.length > 0)
+    throw badRequest(
+      `municipality: unknown municipality code or collaboration id ${unknown.map((u) => `"${truncate(u)}"`).join(', ')}` +
+        ' (use current 4-digit codes or an id from /api/collaborations)',
+      'unknown_municipality',
+    );
 }
 
 function truncate(value: string): string {

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { declarationOf, diagnosisGroups, metricIds, type MetricId } from '../../contract/types.ts';
 import { defaultProjectionAlternative, defaultTargetOccupancy, projectionAlternatives } from '../../contract/projections.ts';
 import { badRequest } from '../http-error.ts';
+import { codeList, requireKnownPlaces } from '../metrics/params.ts';
 import type { ReferenceData } from '../reference.ts';
 import { baseYearsFor, notProjectedBecause, projectableMetrics, type ProjectionData, type ProjectionQuery } from './engine.ts';
 
@@ -22,10 +23,7 @@ export const maxBaseYears = 10;
 
 export const projectionQuerySchema = z.strictObject(
   {
-    municipality: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]+(,[A-Za-z0-9_-]+)*$/, 'must be a comma-separated list of municipality codes or collaboration ids')
-      .transform((value) => [...new Set(value.split(','))])
+    municipality: codeList('municipality codes or collaboration ids')
       .optional()
       .meta({ description: 'Comma-separated current municipality codes and/or collaboration ids (a collaboration is the sum of its members\' projections). Default: every municipality.' }),
     base: z
@@ -61,12 +59,7 @@ export function parseProjectedMetric(value: string): MetricId {
 export function toProjectionQuery(metric: MetricId, params: ProjectionQueryParams, reference: ReferenceData, data: ProjectionData): ProjectionQuery {
   const spec = declarationOf(metric)!;
   const municipalities = params.municipality ?? [];
-  const unknown = municipalities.filter((code) => !reference.directory.countedUnder.has(code) && !reference.directory.members.has(code));
-  if (unknown.length > 0)
-    throw badRequest(
-      `municipality: unknown municipality code or collaboration id ${unknown.map((u) => `"${u.slice(0, 40)}"`).join(', ')} (use current 4-digit codes or an id from /api/collaborations)`,
-      'unknown_municipality',
-    );
+  requireKnownPlaces(municipalities, reference.directory);
   if (params.group !== undefined && !(spec.groups as readonly string[]).includes(params.group))
     throw badRequest(`group: applies only to readmissions, not to ${metric}`);
 

@@ -17,6 +17,7 @@ import {
 } from '../../contract/projections.ts';
 import { badRequest } from '../http-error.ts';
 import type { MetricGate } from '../metrics/bounds.ts';
+import { codeList, requireKnownPlaces } from '../metrics/params.ts';
 import { municipalityTargets, type TargetDirectory } from '../metrics/targets.ts';
 import type { ApiRuntime } from '../runtime.ts';
 import { projectionDataOf, type ProjectionData } from './engine.ts';
@@ -26,10 +27,7 @@ export const maxPyramidPlaces = 50;
 
 export const pyramidQuerySchema = z.strictObject(
   {
-    municipality: z
-      .string({ error: (issue) => (issue.input === undefined ? 'is required: a municipality code or collaboration id' : undefined) })
-      .regex(/^[A-Za-z0-9_-]+(,[A-Za-z0-9_-]+)*$/, 'must be a comma-separated list of municipality codes or collaboration ids')
-      .transform((value) => [...new Set(value.split(','))])
+    municipality: codeList('municipality codes or collaboration ids', 'is required: a municipality code or collaboration id')
       .refine((places) => places.length <= maxPyramidPlaces, `at most ${maxPyramidPlaces} places at once`)
       .meta({ description: `Comma-separated current municipality codes and/or collaboration ids (a collaboration is the sum of its members), at most ${maxPyramidPlaces}.` }),
     year: z
@@ -60,12 +58,7 @@ interface PyramidQuery {
 
 /** Codes, the year and the alternative checked against what the warehouse holds; every message names its parameter. */
 function toPyramidQuery(params: PyramidQueryParams, directory: TargetDirectory, data: ProjectionData): PyramidQuery {
-  const unknown = params.municipality.filter((code) => !directory.countedUnder.has(code) && !directory.members.has(code));
-  if (unknown.length > 0)
-    throw badRequest(
-      `municipality: unknown municipality code or collaboration id ${unknown.map((u) => `"${u.slice(0, 40)}"`).join(', ')} (use current 4-digit codes or an id from /api/collaborations)`,
-      'unknown_municipality',
-    );
+  requireKnownPlaces(params.municipality, directory);
   const targets = municipalityTargets(directory, params.municipality);
   const municipalities = [...new Set(targets.map((target) => target.label))];
   if (data.vintage === null) {
